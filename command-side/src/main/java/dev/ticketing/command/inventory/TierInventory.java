@@ -1,0 +1,319 @@
+package dev.ticketing.command.inventory;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import dev.ticketing.api.EventId;
+import dev.ticketing.api.OrderId;
+import dev.ticketing.api.TicketId;
+import dev.ticketing.api.TierId;
+import dev.ticketing.api.inventory.AddTier;
+import dev.ticketing.api.inventory.CancelReservation;
+import dev.ticketing.api.inventory.ChangeTierCapacity;
+import dev.ticketing.api.inventory.ConfirmOrder;
+import dev.ticketing.api.inventory.CreateEventInventory;
+import dev.ticketing.api.inventory.EventInventoryCreated;
+import dev.ticketing.api.inventory.IssuedTicket;
+import dev.ticketing.api.inventory.OrderConfirmed;
+import dev.ticketing.api.inventory.ReservationCancelled;
+import dev.ticketing.api.inventory.ReservationExpired;
+import dev.ticketing.api.inventory.ReserveTickets;
+import dev.ticketing.api.inventory.ReservedLine;
+import dev.ticketing.api.inventory.TicketRequest;
+import dev.ticketing.api.inventory.TicketsReserved;
+import dev.ticketing.api.inventory.TierAdded;
+import dev.ticketing.api.inventory.TierCapacityChanged;
+import dev.ticketing.api.inventory.TierSpec;
+import dev.ticketing.api.rejection.CapacityBelowCommitted;
+import dev.ticketing.api.rejection.EventAtCapacity;
+import dev.ticketing.api.rejection.InvalidRequest;
+import dev.ticketing.api.rejection.MembershipRequired;
+import dev.ticketing.api.rejection.OrderNotCancellable;
+import dev.ticketing.api.rejection.OrderNotConfirmable;
+import dev.ticketing.api.rejection.PendingOrderExists;
+import dev.ticketing.api.rejection.TierNotFound;
+import dev.ticketing.api.rejection.TierSoldOut;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+/**
+ * The tickets of one event: its tiers, the event-wide limit and the live holds. Every rule about
+ * what may be held or sold is decided here, one command at a time, so nothing is ever oversold.
+ * State is small (counts per tier, live holds) and snapshotted; fields are read by Jackson for
+ * snapshots, hence the field visibility.
+ */
+@Aggregate(snapshotTriggerDefinition = "tierInventorySnapshotTrigger")
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+public class TierInventory {
+
+    static final String RESERVATION_EXPIRY = "reservation-expiry";
+    private static final SecureRandom TICKET_CODES = new SecureRandom();
+    private static final char[] CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
+
+    @AggregateIdentifier
+    private EventId eventId;
+    private String currency;
+    private Integer maxAttendees;
+    private boolean membersOnly;
+    private int maxTicketsPerOrder;
+    private Map<UUID, Tier> tiers = new LinkedHashMap<>();
+    /** Live holds by order id: the reservation as it was granted. */
+    private Map<UUID, TicketsReserved> holds = new HashMap<>();
+    /** The live hold of each user, for "one unpaid order per user per event". */
+    private Map<String, UUID> holdByUser = new HashMap<>();
+    private int heldTotal;
+    private int soldTotal;
+
+    /** Counts of one tier; mutable, owned by the aggregate. */
+    @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
+    static class Tier {
+        String name;
+        long priceCents;
+        int capacity;
+        int held;
+        int sold;
+
+        Tier() {
+        }
+
+        Tier(TierSpec spec) {
+            this.name = spec.name();
+            this.priceCents = spec.priceCents();
+            this.capacity = spec.capacity();
+        }
+
+        int free() {
+            return Math.max(0, capacity - held - sold);
+        }
+    }
+
+    protected TierInventory() {
+        // for Axon and Jackson
+    }
+
+    @CommandHandler
+    public TierInventory(CreateEventInventory command) {
+        requireDistinctTierNames(command.tiers());
+        apply(new EventInventoryCreated(command.eventId(), command.name(), command.startsAt(), command.currency(),
+                command.maxAttendees(), command.membersOnly(), command.maxTicketsPerOrder(), command.tiers()));
+    }
+
+    @CommandHandler
+    public void handle(AddTier command) {
+        String name = command.tier().name();
+        if (tiers.values().stream().anyMatch(tier -> tier.name.equalsIgnoreCase(name.trim()))) {
+            throw duplicateTierName(name);
+        }
+        apply(new TierAdded(eventId, command.tier()));
+    }
+
+    @CommandHandler
+    public void handle(ChangeTierCapacity command) {
+        Tier tier = tier(command.tierId());
+        int committed = tier.held + tier.sold;
+        if (command.capacity() < committed) {
+            throw new CapacityBelowCommitted(command.tierId(), committed);
+        }
+        if (command.capacity() != tier.capacity) {
+            apply(new TierCapacityChanged(eventId, command.tierId(), tier.capacity, command.capacity()));
+        }
+    }
+
+    /** Holds every line or none, and schedules the hold's expiry. Returns the granted hold. */
+    @CommandHandler
+    public TicketsReserved handle(ReserveTickets command, DeadlineManager deadlineManager) {
+        requireValidLines(command.lines());
+        if (membersOnly && !command.member()) {
+            throw new MembershipRequired();
+        }
+        UUID pending = holdByUser.get(command.userId());
+        if (pending != null) {
+            throw new PendingOrderExists(new OrderId(pending));
+        }
+        List<ReservedLine> lines = new ArrayList<>();
+        int requested = 0;
+        for (TicketRequest line : command.lines()) {
+            Tier tier = tier(line.tierId());
+            if (tier.free() < line.quantity()) {
+                throw new TierSoldOut(line.tierId(), Math.min(tier.free(), eventFree()));
+            }
+            lines.add(new ReservedLine(line.tierId(), line.quantity(), tier.priceCents));
+            requested += line.quantity();
+        }
+        if (requested > eventFree()) {
+            throw new EventAtCapacity(eventFree());
+        }
+        var expiresAt = command.requestedAt().plus(command.holdFor());
+        String deadlineId = deadlineManager.schedule(expiresAt, RESERVATION_EXPIRY, command.orderId());
+        long total = lines.stream().mapToLong(ReservedLine::amountCents).sum();
+        var reserved = new TicketsReserved(eventId, command.orderId(), command.userId(), lines, total, currency,
+                command.requestedAt(), expiresAt, deadlineId);
+        apply(reserved);
+        return reserved;
+    }
+
+    @CommandHandler
+    public ReservationCancelled handle(CancelReservation command, DeadlineManager deadlineManager) {
+        TicketsReserved hold = holds.get(command.orderId().value());
+        if (hold == null) {
+            throw new OrderNotCancellable(command.orderId());
+        }
+        deadlineManager.cancelSchedule(RESERVATION_EXPIRY, hold.expiryDeadlineId());
+        var cancelled = new ReservationCancelled(eventId, hold.orderId(), hold.userId(), hold.lines(),
+                command.cancelledBy());
+        apply(cancelled);
+        return cancelled;
+    }
+
+    @CommandHandler
+    public OrderConfirmed handle(ConfirmOrder command, DeadlineManager deadlineManager) {
+        TicketsReserved hold = holds.get(command.orderId().value());
+        if (hold == null) {
+            throw new OrderNotConfirmable(command.orderId());
+        }
+        deadlineManager.cancelSchedule(RESERVATION_EXPIRY, hold.expiryDeadlineId());
+        List<IssuedTicket> tickets = new ArrayList<>();
+        for (ReservedLine line : hold.lines()) {
+            for (int i = 0; i < line.quantity(); i++) {
+                tickets.add(new IssuedTicket(TicketId.random(), line.tierId(), newTicketCode()));
+            }
+        }
+        var confirmed = new OrderConfirmed(eventId, hold.orderId(), hold.userId(), hold.lines(), hold.totalCents(),
+                hold.currency(), tickets, command.confirmedAt());
+        apply(confirmed);
+        return confirmed;
+    }
+
+    /** The hold's time is up. A hold already cancelled or confirmed has nothing left to release. */
+    @DeadlineHandler(deadlineName = RESERVATION_EXPIRY)
+    public void onReservationDeadline(OrderId orderId) {
+        TicketsReserved hold = holds.get(orderId.value());
+        if (hold != null) {
+            apply(new ReservationExpired(eventId, orderId, hold.userId(), hold.lines()));
+        }
+    }
+
+    // ---- state: event-sourcing handlers only set fields ----
+
+    @EventSourcingHandler
+    void on(EventInventoryCreated event) {
+        eventId = event.eventId();
+        currency = event.currency();
+        maxAttendees = event.maxAttendees();
+        membersOnly = event.membersOnly();
+        maxTicketsPerOrder = event.maxTicketsPerOrder();
+        event.tiers().forEach(spec -> tiers.put(spec.tierId().value(), new Tier(spec)));
+    }
+
+    @EventSourcingHandler
+    void on(TierAdded event) {
+        tiers.put(event.tier().tierId().value(), new Tier(event.tier()));
+    }
+
+    @EventSourcingHandler
+    void on(TierCapacityChanged event) {
+        tiers.get(event.tierId().value()).capacity = event.newCapacity();
+    }
+
+    @EventSourcingHandler
+    void on(TicketsReserved event) {
+        holds.put(event.orderId().value(), event);
+        holdByUser.put(event.userId(), event.orderId().value());
+        event.lines().forEach(line -> tiers.get(line.tierId().value()).held += line.quantity());
+        heldTotal += event.ticketCount();
+    }
+
+    @EventSourcingHandler
+    void on(ReservationCancelled event) {
+        release(event.orderId());
+    }
+
+    @EventSourcingHandler
+    void on(ReservationExpired event) {
+        release(event.orderId());
+    }
+
+    @EventSourcingHandler
+    void on(OrderConfirmed event) {
+        release(event.orderId());
+        event.lines().forEach(line -> tiers.get(line.tierId().value()).sold += line.quantity());
+        soldTotal += event.lines().stream().mapToInt(ReservedLine::quantity).sum();
+    }
+
+    private void release(OrderId orderId) {
+        TicketsReserved hold = holds.remove(orderId.value());
+        holdByUser.remove(hold.userId());
+        hold.lines().forEach(line -> tiers.get(line.tierId().value()).held -= line.quantity());
+        heldTotal -= hold.ticketCount();
+    }
+
+    // ---- rules ----
+
+    private Tier tier(TierId tierId) {
+        Tier tier = tiers.get(tierId.value());
+        if (tier == null) {
+            throw new TierNotFound(tierId);
+        }
+        return tier;
+    }
+
+    /** Places left under {@code maxAttendees}; unlimited when the event has none. */
+    private int eventFree() {
+        return maxAttendees == null ? Integer.MAX_VALUE : Math.max(0, maxAttendees - heldTotal - soldTotal);
+    }
+
+    private void requireValidLines(List<TicketRequest> lines) {
+        if (lines == null || lines.isEmpty()) {
+            throw new InvalidRequest("selections", "must not be empty");
+        }
+        var seen = new HashSet<TierId>();
+        int total = 0;
+        for (TicketRequest line : lines) {
+            if (line.quantity() < 1) {
+                throw new InvalidRequest("selections.quantity", "must be at least 1");
+            }
+            if (!seen.add(line.tierId())) {
+                throw new InvalidRequest("selections.tierId", "tier " + line.tierId() + " is selected twice");
+            }
+            total += line.quantity();
+        }
+        if (total > maxTicketsPerOrder) {
+            throw new InvalidRequest("selections", "at most " + maxTicketsPerOrder + " tickets per order");
+        }
+    }
+
+    private static void requireDistinctTierNames(List<TierSpec> specs) {
+        var names = new HashSet<String>();
+        for (TierSpec spec : specs) {
+            if (!names.add(spec.name().trim().toLowerCase())) {
+                throw duplicateTierName(spec.name());
+            }
+        }
+    }
+
+    private static InvalidRequest duplicateTierName(String name) {
+        return new InvalidRequest("tiers.name", "tier name '" + name + "' is used twice");
+    }
+
+    private static String newTicketCode() {
+        char[] code = new char[12];
+        for (int i = 0; i < code.length; i++) {
+            code[i] = CODE_ALPHABET[TICKET_CODES.nextInt(CODE_ALPHABET.length)];
+        }
+        return new String(code);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.ticketing.query.availability;
+
+import dev.ticketing.api.inventory.EventInventoryCreated;
+import dev.ticketing.api.inventory.OrderConfirmed;
+import dev.ticketing.api.inventory.ReservationCancelled;
+import dev.ticketing.api.inventory.ReservationExpired;
+import dev.ticketing.api.inventory.ReservedLine;
+import dev.ticketing.api.inventory.TicketsReserved;
+import dev.ticketing.api.inventory.TierAdded;
+import dev.ticketing.api.inventory.TierCapacityChanged;
+import dev.ticketing.api.inventory.TierSpec;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+
+/**
+ * Counts per event and tier, from the inventory's events. The numbers are the event store's
+ * (never the clock's): a hold counts as reserved until its ReservationExpired arrives.
+ */
+@Component
+@ProcessingGroup(AvailabilityProjection.PROCESSING_GROUP)
+public class AvailabilityProjection {
+
+    public static final String PROCESSING_GROUP = "availability";
+
+    private final EventAvailabilityRepository events;
+    private final TierAvailabilityRepository tiers;
+
+    public AvailabilityProjection(EventAvailabilityRepository events, TierAvailabilityRepository tiers) {
+        this.events = events;
+        this.tiers = tiers;
+    }
+
+    @EventHandler
+    void on(EventInventoryCreated created) {
+        UUID eventId = created.eventId().value();
+        events.save(new EventAvailability(eventId, created.name(), created.startsAt(), created.currency(),
+                created.maxAttendees(), created.membersOnly()));
+        int position = 0;
+        for (TierSpec tier : created.tiers()) {
+            tiers.save(new TierAvailability(tier.tierId().value(), eventId, position++, tier.name(), tier.priceCents(),
+                    tier.capacity()));
+        }
+    }
+
+    @EventHandler
+    void on(TierAdded added) {
+        UUID eventId = added.eventId().value();
+        TierSpec tier = added.tier();
+        tiers.save(new TierAvailability(tier.tierId().value(), eventId, tiers.countByEventId(eventId), tier.name(),
+                tier.priceCents(), tier.capacity()));
+    }
+
+    @EventHandler
+    void on(TierCapacityChanged changed) {
+        tiers.findById(changed.tierId().value()).orElseThrow().changeCapacity(changed.newCapacity());
+    }
+
+    @EventHandler
+    void on(TicketsReserved reserved) {
+        apply(reserved.eventId().value(), reserved.lines(), EventAvailability::hold, TierAvailability::hold);
+    }
+
+    @EventHandler
+    void on(ReservationCancelled cancelled) {
+        apply(cancelled.eventId().value(), cancelled.lines(), EventAvailability::release, TierAvailability::release);
+    }
+
+    @EventHandler
+    void on(ReservationExpired expired) {
+        apply(expired.eventId().value(), expired.lines(), EventAvailability::release, TierAvailability::release);
+    }
+
+    @EventHandler
+    void on(OrderConfirmed confirmed) {
+        apply(confirmed.eventId().value(), confirmed.lines(), EventAvailability::sell, TierAvailability::sell);
+    }
+
+    @ResetHandler
+    void reset() {
+        tiers.deleteAllInBatch();
+        events.deleteAllInBatch();
+    }
+
+    private void apply(UUID eventId, List<ReservedLine> lines, BiConsumer<EventAvailability, Integer> onEvent,
+                       BiConsumer<TierAvailability, Integer> onTier) {
+        EventAvailability event = events.findById(eventId).orElseThrow();
+        int total = 0;
+        for (ReservedLine line : lines) {
+            onTier.accept(tiers.findById(line.tierId().value()).orElseThrow(), line.quantity());
+            total += line.quantity();
+        }
+        onEvent.accept(event, total);
+    }
+}

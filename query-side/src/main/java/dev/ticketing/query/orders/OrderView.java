@@ -1,0 +1,101 @@
+package dev.ticketing.query.orders;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** One order as its buyer sees it; lines and tickets are kept as JSON text. */
+@Entity
+@Table(name = "order_view")
+public class OrderView {
+
+    @Id
+    @Column(name = "order_id")
+    private UUID orderId;
+    @Column(name = "event_id")
+    private UUID eventId;
+    @Column(name = "user_id")
+    private String userId;
+    @Enumerated(EnumType.STRING)
+    private OrderStatus status;
+    @Column(name = "created_at")
+    private Instant createdAt;
+    @Column(name = "expires_at")
+    private Instant expiresAt;
+    @Column(name = "total_cents")
+    private long totalCents;
+    private String currency;
+    private String lines;
+    private String tickets;
+
+    protected OrderView() {
+    }
+
+    public OrderView(UUID orderId, UUID eventId, String userId, Instant createdAt, Instant expiresAt, long totalCents,
+                     String currency, String lines) {
+        this.orderId = orderId;
+        this.eventId = eventId;
+        this.userId = userId;
+        this.status = OrderStatus.RESERVED;
+        this.createdAt = createdAt;
+        this.expiresAt = expiresAt;
+        this.totalCents = totalCents;
+        this.currency = currency;
+        this.lines = lines;
+    }
+
+    void moveTo(OrderStatus status) {
+        this.status = status;
+    }
+
+    void confirm(String tickets) {
+        this.status = OrderStatus.CONFIRMED;
+        this.tickets = tickets;
+    }
+
+    public UUID getOrderId() {
+        return orderId;
+    }
+
+    public UUID getEventId() {
+        return eventId;
+    }
+
+    public String getUserId() {
+        return userId;
+    }
+
+    public OrderStatus getStatus() {
+        return status;
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    public Instant getExpiresAt() {
+        return expiresAt;
+    }
+
+    public long getTotalCents() {
+        return totalCents;
+    }
+
+    public String getCurrency() {
+        return currency;
+    }
+
+    public String getLines() {
+        return lines;
+    }
+
+    public String getTickets() {
+        return tickets;
+    }
+}

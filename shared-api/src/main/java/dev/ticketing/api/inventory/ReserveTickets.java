@@ -1,0 +1,18 @@
+package dev.ticketing.api.inventory;
+
+import dev.ticketing.api.EventId;
+import dev.ticketing.api.OrderId;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Holds tickets across tiers for one buyer, all lines or none. Time comes with the command
+ * ({@code requestedAt}, {@code holdFor}) so the decision stays pure. Sending the same order id
+ * with the same lines again is answered with the existing hold (idempotent retry).
+ */
+public record ReserveTickets(@TargetAggregateIdentifier EventId eventId, OrderId orderId, String userId,
+                             List<TicketRequest> lines, boolean member, Instant requestedAt, Duration holdFor) {
+}
