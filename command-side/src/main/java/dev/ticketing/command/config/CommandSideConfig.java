@@ -1,10 +1,14 @@
 package dev.ticketing.command.config;
 
+import dev.ticketing.command.reservation.OrderDirectory;
+import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -22,9 +26,23 @@ public class CommandSideConfig {
         return new EventCountSnapshotTriggerDefinition(snapshotter, threshold);
     }
 
-    /** Who caused an event travels from the command's metadata onto every event it produces. */
+    /**
+     * Who caused an event, and the Idempotency-Key of a reservation, travel from the command's
+     * metadata onto the events it produces.
+     */
     @Bean
-    CorrelationDataProvider userIdCorrelation() {
-        return new SimpleCorrelationDataProvider("userId");
+    CorrelationDataProvider commandContextCorrelation() {
+        return new SimpleCorrelationDataProvider("userId", "idempotencyKey", "requestHash");
+    }
+
+    /**
+     * The order directory is written in the transaction of the events it indexes, and a failure
+     * there (a reused Idempotency-Key) fails the command instead of being logged and skipped.
+     */
+    @Autowired
+    void orderDirectoryInTheCommandsTransaction(EventProcessingConfigurer processing) {
+        processing.registerSubscribingEventProcessor(OrderDirectory.PROCESSING_GROUP)
+                .registerListenerInvocationErrorHandler(OrderDirectory.PROCESSING_GROUP,
+                        configuration -> PropagatingErrorHandler.instance());
     }
 }

@@ -23,9 +23,14 @@ public class InventoryCommands {
     }
 
     public <R> R send(EventId eventId, Object command, String userId) {
+        return send(eventId, command, userId, Map.of());
+    }
+
+    /** With extra metadata, which travels onto the events the command produces. */
+    public <R> R send(EventId eventId, Object command, String userId, Map<String, ?> metadata) {
         try {
             return gateway.sendAndWait(GenericCommandMessage.asCommandMessage(command)
-                    .andMetaData(Map.of("userId", userId)));
+                    .andMetaData(metadata).andMetaData(Map.of("userId", userId)));
         } catch (AggregateNotFoundException e) {
             throw new EventNotFound(eventId.toString());
         }

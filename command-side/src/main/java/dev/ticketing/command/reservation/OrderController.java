@@ -18,7 +18,6 @@ import jakarta.validation.constraints.Size;
 import org.slf4j.MDC;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -32,7 +31,6 @@ import java.util.UUID;
 
 /** Buyers reserve tickets across tiers and cancel their holds. */
 @RestController
-@Validated
 public class OrderController {
 
     public record Selection(@NotNull UUID tierId, @NotNull @Min(1) @Max(100) Integer quantity) {

@@ -1,22 +1,35 @@
 package dev.ticketing.command.reservation;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ticketing.api.EventId;
 import dev.ticketing.api.OrderId;
+import dev.ticketing.api.inventory.TicketsReserved;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.messaging.annotation.MetaDataValue;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * The command side's own index of orders: which event's inventory holds an order, whose it is,
- * and the Idempotency-Key it was created with (with the reservation it answered, to replay it).
+ * and the Idempotency-Key it was made with, with the reservation it answered so a retry can be
+ * answered the same. Written by a subscribing handler, in the very transaction that stores the
+ * TicketsReserved: the unique (user, key) constraint then makes a key reserve at most once.
  */
-@Repository
+@Component
+@ProcessingGroup(OrderDirectory.PROCESSING_GROUP)
 public class OrderDirectory {
+
+    public static final String PROCESSING_GROUP = "order-directory";
+    static final String IDEMPOTENCY_KEY = "idempotencyKey";
+    static final String REQUEST_HASH = "requestHash";
 
     public record Entry(OrderId orderId, EventId eventId, String userId, String requestHash, String reservation) {
     }
@@ -26,21 +39,21 @@ public class OrderDirectory {
             rs.getString("user_id"), rs.getString("request_hash"), rs.getString("reservation"));
 
     private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
 
-    public OrderDirectory(JdbcTemplate jdbc) {
+    public OrderDirectory(JdbcTemplate jdbc, ObjectMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
-    /** Throws DuplicateKeyException when this user already used the key. */
-    public void add(OrderId orderId, EventId eventId, String userId, String idempotencyKey, String requestHash,
-                    Instant at) {
-        jdbc.update("INSERT INTO order_directory (order_id, event_id, user_id, idempotency_key, request_hash, created_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?)",
-                orderId.value(), eventId.value(), userId, idempotencyKey, requestHash, Timestamp.from(at));
-    }
-
-    public void recordReservation(OrderId orderId, String reservationJson) {
-        jdbc.update("UPDATE order_directory SET reservation = ? WHERE order_id = ?", reservationJson, orderId.value());
+    @EventHandler
+    void on(TicketsReserved reserved, @MetaDataValue(IDEMPOTENCY_KEY) String idempotencyKey,
+            @MetaDataValue(REQUEST_HASH) String requestHash, @Timestamp Instant at)
+            throws JsonProcessingException {
+        jdbc.update("INSERT INTO order_directory (order_id, event_id, user_id, idempotency_key, request_hash, "
+                        + "reservation, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                reserved.orderId().value(), reserved.eventId().value(), reserved.userId(), idempotencyKey,
+                requestHash, json.writeValueAsString(reserved), java.sql.Timestamp.from(at));
     }
 
     public Optional<Entry> find(OrderId orderId) {

@@ -19,9 +19,7 @@ import dev.ticketing.platform.security.Roles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -29,14 +27,17 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reserving and cancelling on behalf of a buyer. A reservation's directory entry and its
- * TicketsReserved commit in one transaction, so an Idempotency-Key can never reserve twice: a
- * concurrent or later request with the same key finds the entry and gets the original answer.
+ * Reserving and cancelling on behalf of a buyer. The Idempotency-Key and the request's hash
+ * travel as metadata onto TicketsReserved, where the order directory records them in the same
+ * transaction: a key never reserves twice, and a retry (even a concurrent one, which the
+ * inventory refuses as a second pending order) is answered with the original reservation.
  */
 @Service
 public class ReservationService {
@@ -49,16 +50,14 @@ public class ReservationService {
 
     private final InventoryCommands commands;
     private final OrderDirectory directory;
-    private final TransactionTemplate transaction;
     private final ObjectMapper json;
     private final ReservationProperties properties;
     private final Clock clock;
 
-    public ReservationService(InventoryCommands commands, OrderDirectory directory, TransactionTemplate transaction,
+    public ReservationService(InventoryCommands commands, OrderDirectory directory,
                               ObjectMapper json, ReservationProperties properties, Optional<Clock> clock) {
         this.commands = commands;
         this.directory = directory;
-        this.transaction = transaction;
         this.json = json;
         this.properties = properties;
         this.clock = clock.orElse(Clock.systemUTC());
@@ -74,20 +73,27 @@ public class ReservationService {
         }
         OrderId orderId = OrderId.random();
         MDC.put("orderId", orderId.toString());
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        var command = new ReserveTickets(eventId, orderId, buyer.userId(), lines, buyer.has(Roles.MEMBER), now,
+                properties.timeout());
+        Map<String, String> metadata = new HashMap<>();
+        if (idempotencyKey != null) {
+            metadata.put(OrderDirectory.IDEMPOTENCY_KEY, idempotencyKey);
+            metadata.put(OrderDirectory.REQUEST_HASH, requestHash);
+        }
         try {
-            TicketsReserved reserved = transaction.execute(status -> {
-                Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-                directory.add(orderId, eventId, buyer.userId(), idempotencyKey, requestHash, now);
-                TicketsReserved granted = commands.send(eventId, new ReserveTickets(eventId, orderId, buyer.userId(),
-                        lines, buyer.has(Roles.MEMBER), now, properties.timeout()), buyer.userId());
-                directory.recordReservation(orderId, toJson(granted));
-                return granted;
-            });
+            TicketsReserved reserved = commands.send(eventId, command, buyer.userId(), metadata);
             log.info("Reserved {} ticket(s) until {}", reserved.ticketCount(), reserved.expiresAt());
             return new Reservation(reserved, false);
-        } catch (DuplicateKeyException sameKeyInFlight) {
-            // another request with this key committed first: answer as it was answered
-            return replay(buyer, idempotencyKey, requestHash).orElseThrow(() -> sameKeyInFlight);
+        } catch (RuntimeException refused) {
+            // a request with the same key may have got in first: then answer as it was answered
+            if (idempotencyKey != null) {
+                Optional<Reservation> earlier = replay(buyer, idempotencyKey, requestHash);
+                if (earlier.isPresent()) {
+                    return earlier.get();
+                }
+            }
+            throw refused;
         }
     }
 
@@ -99,7 +105,7 @@ public class ReservationService {
             throw new Forbidden("Only the buyer or an organiser may cancel this order");
         }
         ReservationCancelled cancelled = commands.send(order.eventId(),
-                new CancelReservation(order.eventId(), orderId, caller.userId()), caller.userId());
+                new CancelReservation(order.eventId(), orderId, caller.userId()), caller.userId(), Map.of());
         log.info("Reservation cancelled by {}", caller.userId());
         return cancelled;
     }
@@ -123,14 +129,6 @@ public class ReservationService {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private String toJson(TicketsReserved reserved) {
-        try {
-            return json.writeValueAsString(reserved);
-        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

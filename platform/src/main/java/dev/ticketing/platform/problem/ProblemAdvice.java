@@ -1,6 +1,7 @@
 package dev.ticketing.platform.problem;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.ticketing.api.rejection.Rejection;
@@ -17,9 +18,13 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.validation.method.ParameterErrors;
+import org.springframework.validation.method.ParameterValidationResult;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -71,11 +76,16 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
                                                                             HttpHeaders headers, HttpStatusCode status,
                                                                             WebRequest request) {
-        List<FieldError> errors = ex.getParameterValidationResults().stream()
-                .flatMap(result -> result.getResolvableErrors().stream()
-                        .map(error -> new FieldError(result.getMethodParameter().getParameterName(),
-                                error.getDefaultMessage())))
-                .toList();
+        List<FieldError> errors = new ArrayList<>();
+        for (ParameterValidationResult result : ex.getParameterValidationResults()) {
+            if (result instanceof ParameterErrors body) {
+                body.getFieldErrors().forEach(e -> errors.add(new FieldError(e.getField(), e.getDefaultMessage())));
+            } else {
+                RequestHeader header = result.getMethodParameter().getParameterAnnotation(RequestHeader.class);
+                String name = header != null ? header.name() : result.getMethodParameter().getParameterName();
+                result.getResolvableErrors().forEach(e -> errors.add(new FieldError(name, e.getDefaultMessage())));
+            }
+        }
         return validationFailed(errors);
     }
 
@@ -86,11 +96,11 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         if (cause instanceof UnrecognizedPropertyException unknown) {
             return validationFailed(List.of(new FieldError(path(unknown), "unknown field")));
         }
+        if (isMalformed(cause)) {
+            return validationFailed(List.of(new FieldError("body", "is not well-formed JSON")));
+        }
         if (cause instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             return validationFailed(List.of(new FieldError(path(mapping), "has a wrong type or is out of range")));
-        }
-        if (cause instanceof JsonParseException) {
-            return validationFailed(List.of(new FieldError("body", "is not well-formed JSON")));
         }
         return validationFailed(List.of(new FieldError("body", "is missing or not readable as JSON")));
     }
@@ -119,6 +129,16 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         String detail = errors.stream().map(e -> e.field() + " " + e.message()).collect(Collectors.joining("; "));
         return ResponseEntity.badRequest().body(ProblemWriter.problem(400, "VALIDATION_FAILED", detail,
                 Map.of("errors", errors)));
+    }
+
+    private static boolean isMalformed(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof JsonParseException
+                    || t instanceof MismatchedInputException m && m.getOriginalMessage().contains("end-of-input")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String codeFor(int status) {

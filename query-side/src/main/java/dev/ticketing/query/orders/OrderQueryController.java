@@ -15,10 +15,12 @@ import org.springframework.web.bind.annotation.RestController;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
-/** A buyer's orders, and any order for organisers and auditors. */
+/**
+ * A buyer's orders, and any order for organisers and auditors. Reads first let the orders
+ * projection catch up with the event store (bounded), so a buyer sees their own last write.
+ */
 @RestController
 public class OrderQueryController {
 
@@ -42,11 +44,8 @@ public class OrderQueryController {
     @GetMapping("/api/v1/orders/{orderId}")
     public OrderDetails order(@PathVariable UUID orderId, Authentication auth) {
         CurrentUser caller = CurrentUser.of(auth);
-        Optional<OrderView> order = orders.findById(orderId);
-        if (order.isEmpty() && catchUp.await(OrderProjection.PROCESSING_GROUP, READ_YOUR_WRITES_WAIT)) {
-            order = orders.findById(orderId);
-        }
-        OrderView view = order.orElseThrow(() -> new OrderNotFound(orderId.toString()));
+        catchUp.await(OrderProjection.PROCESSING_GROUP, READ_YOUR_WRITES_WAIT);
+        OrderView view = orders.findById(orderId).orElseThrow(() -> new OrderNotFound(orderId.toString()));
         if (!view.getUserId().equals(caller.userId()) && !caller.has(Roles.ORGANIZER) && !caller.has(Roles.AUDITOR)) {
             throw new Forbidden("This order belongs to someone else");
         }

@@ -1,0 +1,65 @@
+package dev.ticketing.standalone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ticketing.platform.testing.ApiClient;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Holds time out on the persistent deadline manager (db-scheduler on PostgreSQL). */
+@TestPropertySource(properties = "ticketing.reservation.timeout=PT3S")
+class ReservationExpiryTest extends StandaloneOnPostgres {
+
+    @Test
+    void reservationExpiresAfterTimeoutAndReleasesSeats() {
+        JsonNode event = createEvent(4, false, "General", 2500, 10);
+        String eventId = event.path("eventId").asText();
+        String buyer = buyer();
+        ApiClient.Response reserved = reserve(buyer, eventId, tierId(event, 0), 4);
+        assertThat(reserved.status()).isEqualTo(201);
+        String orderId = reserved.body().path("orderId").asText();
+        Instant expiresAt = Instant.parse(reserved.body().path("expiresAt").asText());
+        awaitAvailability(eventId, 4, 0);
+        assertThat(reserve(buyer(), eventId, tierId(event, 0), 1).code()).isEqualTo("EVENT_AT_CAPACITY");
+
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.get("/api/v1/orders/" + orderId, buyer).body().path("status").asText().equals("EXPIRED"));
+        Instant seenExpired = Instant.now();
+        assertThat(seenExpired).isAfterOrEqualTo(expiresAt);
+        assertThat(Duration.between(expiresAt, seenExpired)).isLessThan(Duration.ofSeconds(5));
+        assertThat(awaitAvailability(eventId, 0, 0).path("available").asInt()).isEqualTo(4);
+
+        // the seats are on sale again, and the buyer may reserve again
+        assertThat(reserve(buyer, eventId, tierId(event, 0), 4).status()).isEqualTo(201);
+        ApiClient.Response cancelExpired = api.post("/api/v1/orders/" + orderId + "/cancel", buyer, Map.of());
+        assertThat(cancelExpired.code()).isEqualTo("ORDER_NOT_CANCELLABLE");
+    }
+
+    @Test
+    void cancellingReleasesAtOnceAndUnschedulesTheTimeout() throws InterruptedException {
+        JsonNode event = createEvent(null, false, "General", 2500, 10);
+        String eventId = event.path("eventId").asText();
+        String buyer = buyer();
+        String orderId = reserve(buyer, eventId, tierId(event, 0), 2).body().path("orderId").asText();
+        assertThat(pendingDeadlines(orderId)).isEqualTo(1);
+
+        assertThat(api.post("/api/v1/orders/" + orderId + "/cancel", buyer, Map.of()).status()).isEqualTo(200);
+        assertThat(pendingDeadlines(orderId)).isZero();
+        awaitAvailability(eventId, 0, 0);
+        Thread.sleep(4_000); // past the 3 s the hold would have lasted
+        assertThat(api.get("/api/v1/orders/" + orderId, buyer).body().path("status").asText()).isEqualTo("CANCELLED");
+        assertThat(storedEventsOf(eventId)).isEqualTo(3); // created, reserved, cancelled: no expiry after it
+    }
+
+    private int pendingDeadlines(String orderId) {
+        // the deadline's payload (the order id) is serialised into task_data
+        return jdbc.queryForObject("SELECT count(*) FROM scheduled_tasks WHERE position(convert_to(?, 'UTF8') in task_data) > 0",
+                Integer.class, orderId);
+    }
+}

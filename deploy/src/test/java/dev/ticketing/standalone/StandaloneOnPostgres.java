@@ -1,0 +1,117 @@
+package dev.ticketing.standalone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ticketing.platform.testing.ApiClient;
+import dev.ticketing.platform.testing.TestDatabase;
+import dev.ticketing.platform.testing.TestTokens;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The standalone app (both sides) on the real PostgreSQL, in a schema of its own, over real
+ * HTTP. Test classes with the same settings share one running app; each test uses its own
+ * events and buyers.
+ */
+@SpringBootTest(classes = StandaloneApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"ticketing.demo.enabled=false", "ticketing.security.dev-tokens.enabled=false",
+                "ticketing.security.jwt.hmac-secret=" + TestTokens.SECRET})
+public abstract class StandaloneOnPostgres {
+
+    protected static final String ORGANIZER = TestTokens.token("olga-organizer", "ORGANIZER");
+    protected static final String AUDITOR = TestTokens.token("abe-auditor", "AUDITOR");
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestDatabase.Schema schema = TestDatabase.freshSchema();
+        registry.add("spring.datasource.url", schema::url);
+        registry.add("spring.datasource.username", schema::user);
+        registry.add("spring.datasource.password", schema::password);
+    }
+
+    @LocalServerPort
+    protected int port;
+    @Autowired
+    protected JdbcTemplate jdbc;
+    protected ApiClient api;
+
+    @BeforeEach
+    void client() {
+        api = ApiClient.onPort(port);
+    }
+
+    protected static String buyer() {
+        return TestTokens.token("buyer-" + UUID.randomUUID());
+    }
+
+    /** An event with the given tiers ({@code name, priceCents, capacity}), returned as the 201 body. */
+    protected JsonNode createEvent(Integer maxAttendees, boolean membersOnly, Object... tiers) {
+        List<Map<String, Object>> tierList = new ArrayList<>();
+        for (int i = 0; i < tiers.length; i += 3) {
+            tierList.add(Map.of("name", tiers[i], "priceCents", tiers[i + 1], "capacity", tiers[i + 2]));
+        }
+        var body = new java.util.HashMap<String, Object>(Map.of("name", "Gala " + UUID.randomUUID(),
+                "startsAt", "2027-06-01T18:00:00Z", "currency", "usd", "membersOnly", membersOnly,
+                "maxTicketsPerOrder", 10, "tiers", tierList));
+        if (maxAttendees != null) {
+            body.put("maxAttendees", maxAttendees);
+        }
+        ApiClient.Response created = api.post("/api/v1/events", ORGANIZER, body);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.body();
+    }
+
+    protected static String tierId(JsonNode event, int index) {
+        return event.path("tiers").get(index).path("tierId").asText();
+    }
+
+    protected static Map<String, Object> selections(Object... tierAndQuantity) {
+        List<Map<String, Object>> lines = new ArrayList<>();
+        for (int i = 0; i < tierAndQuantity.length; i += 2) {
+            lines.add(Map.of("tierId", tierAndQuantity[i], "quantity", tierAndQuantity[i + 1]));
+        }
+        return Map.of("selections", lines);
+    }
+
+    protected ApiClient.Response reserve(String token, String eventId, Object... tierAndQuantity) {
+        return api.post("/api/v1/events/" + eventId + "/orders", token, selections(tierAndQuantity));
+    }
+
+    protected JsonNode availability(String eventId) {
+        ApiClient.Response response = api.get("/api/v1/events/" + eventId + "/availability", null);
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        return response.body();
+    }
+
+    /** Waits until the availability projection shows the given event-wide reserved and sold counts. */
+    protected JsonNode awaitAvailability(String eventId, int reserved, int sold) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            ApiClient.Response now = api.get("/api/v1/events/" + eventId + "/availability", null);
+            return now.status() == 200 && now.body().path("reserved").asInt() == reserved
+                    && now.body().path("sold").asInt() == sold;
+        });
+        return availability(eventId);
+    }
+
+    protected long storedEvents() {
+        return jdbc.queryForObject("SELECT count(*) FROM domainevententry", Long.class);
+    }
+
+    protected long storedEventsOf(String aggregateId) {
+        return jdbc.queryForObject("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ?", Long.class,
+                aggregateId);
+    }
+}
