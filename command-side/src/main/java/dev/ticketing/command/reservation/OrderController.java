@@ -1,5 +1,6 @@
 package dev.ticketing.command.reservation;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.ticketing.api.EventId;
 import dev.ticketing.api.OrderId;
 import dev.ticketing.api.TierId;
@@ -45,6 +46,7 @@ public class OrderController {
         }
     }
 
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record OrderResponse(UUID orderId, UUID eventId, String status, Instant expiresAt, List<Line> lines,
                                 Long totalCents, String currency) {
     }
