@@ -44,7 +44,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
@@ -99,6 +101,17 @@ public class TierInventory {
         int free() {
             return Math.max(0, capacity - held - sold);
         }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Tier tier && name.equals(tier.name) && priceCents == tier.priceCents
+                    && capacity == tier.capacity && held == tier.held && sold == tier.sold;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, priceCents, capacity, held, sold);
+        }
     }
 
     protected TierInventory() {
@@ -107,17 +120,17 @@ public class TierInventory {
 
     @CommandHandler
     public TierInventory(CreateEventInventory command) {
-        requireDistinctTierNames(command.tiers());
+        requireDistinctTiers(command.tiers());
         apply(new EventInventoryCreated(command.eventId(), command.name(), command.startsAt(), command.currency(),
                 command.maxAttendees(), command.membersOnly(), command.maxTicketsPerOrder(), command.tiers()));
     }
 
     @CommandHandler
     public void handle(AddTier command) {
-        String name = command.tier().name();
-        if (tiers.values().stream().anyMatch(tier -> tier.name.equalsIgnoreCase(name.trim()))) {
-            throw duplicateTierName(name);
-        }
+        List<TierSpec> all = new ArrayList<>();
+        tiers.forEach((id, tier) -> all.add(new TierSpec(new TierId(id), tier.name, tier.priceCents, tier.capacity)));
+        all.add(command.tier());
+        requireDistinctTiers(all);
         apply(new TierAdded(eventId, command.tier()));
     }
 
@@ -133,9 +146,15 @@ public class TierInventory {
         }
     }
 
-    /** Holds every line or none, and schedules the hold's expiry. Returns the granted hold. */
+    /**
+     * Holds every line or none, and schedules the hold's expiry. Returns the granted hold. Order
+     * ids are made fresh per request; the order directory's key rejects one used before.
+     */
     @CommandHandler
     public TicketsReserved handle(ReserveTickets command, DeadlineManager deadlineManager) {
+        if (holds.containsKey(command.orderId().value())) {
+            throw new InvalidRequest("orderId", "order " + command.orderId() + " already exists");
+        }
         requireValidLines(command.lines());
         if (membersOnly && !command.member()) {
             throw new MembershipRequired();
@@ -296,17 +315,18 @@ public class TierInventory {
         }
     }
 
-    private static void requireDistinctTierNames(List<TierSpec> specs) {
+    /** Tier ids are unique, and so are names, ignoring case and surrounding spaces. */
+    private static void requireDistinctTiers(List<TierSpec> specs) {
+        var ids = new HashSet<TierId>();
         var names = new HashSet<String>();
         for (TierSpec spec : specs) {
-            if (!names.add(spec.name().trim().toLowerCase())) {
-                throw duplicateTierName(spec.name());
+            if (!ids.add(spec.tierId())) {
+                throw new InvalidRequest("tiers.tierId", "tier " + spec.tierId() + " exists already");
+            }
+            if (!names.add(spec.name().trim().toLowerCase(Locale.ROOT))) {
+                throw new InvalidRequest("tiers.name", "tier name '" + spec.name() + "' is used twice");
             }
         }
-    }
-
-    private static InvalidRequest duplicateTierName(String name) {
-        return new InvalidRequest("tiers.name", "tier name '" + name + "' is used twice");
     }
 
     private static String newTicketCode() {

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Holds tickets across tiers for one buyer, all lines or none. Time comes with the command
- * ({@code requestedAt}, {@code holdFor}) so the decision stays pure. Sending the same order id
- * with the same lines again is answered with the existing hold (idempotent retry).
+ * ({@code requestedAt}, {@code holdFor}) so the decision stays pure. Retries are made safe by
+ * the Idempotency-Key (see the command side's order directory), not by reusing an order id.
  */
 public record ReserveTickets(@TargetAggregateIdentifier EventId eventId, OrderId orderId, String userId,
                              List<TicketRequest> lines, boolean member, Instant requestedAt, Duration holdFor) {
