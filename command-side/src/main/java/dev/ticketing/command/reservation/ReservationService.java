@@ -12,10 +12,12 @@ import dev.ticketing.api.inventory.TicketsReserved;
 import dev.ticketing.api.rejection.Forbidden;
 import dev.ticketing.api.rejection.IdempotencyKeyReused;
 import dev.ticketing.api.rejection.OrderNotFound;
+import dev.ticketing.api.rejection.Rejection;
 import dev.ticketing.command.config.ReservationProperties;
 import dev.ticketing.command.inventory.InventoryCommands;
 import dev.ticketing.platform.security.CurrentUser;
 import dev.ticketing.platform.security.Roles;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -53,14 +55,17 @@ public class ReservationService {
     private final ObjectMapper json;
     private final ReservationProperties properties;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     public ReservationService(InventoryCommands commands, OrderDirectory directory,
-                              ObjectMapper json, ReservationProperties properties, Optional<Clock> clock) {
+                              ObjectMapper json, ReservationProperties properties, Optional<Clock> clock,
+                              MeterRegistry meters) {
         this.commands = commands;
         this.directory = directory;
         this.json = json;
         this.properties = properties;
         this.clock = clock.orElse(Clock.systemUTC());
+        this.meters = meters;
     }
 
     public Reservation reserve(EventId eventId, CurrentUser buyer, List<TicketRequest> lines, String idempotencyKey) {
@@ -84,6 +89,8 @@ public class ReservationService {
         try {
             TicketsReserved reserved = commands.send(eventId, command, buyer.userId(), metadata);
             log.info("Reserved {} ticket(s) until {}", reserved.ticketCount(), reserved.expiresAt());
+            meters.counter("ticketing.reservations", "outcome", "RESERVED").increment();
+            meters.counter("ticketing.tickets.reserved").increment(reserved.ticketCount());
             return new Reservation(reserved, false);
         } catch (RuntimeException refused) {
             // a request with the same key may have got in first: then answer as it was answered
@@ -93,6 +100,8 @@ public class ReservationService {
                     return earlier.get();
                 }
             }
+            meters.counter("ticketing.reservations", "outcome",
+                    refused instanceof Rejection rejection ? rejection.code() : "ERROR").increment();
             throw refused;
         }
     }
@@ -117,6 +126,7 @@ public class ReservationService {
             }
             MDC.put("orderId", entry.orderId().toString());
             log.info("Idempotency-Key replayed the original reservation");
+            meters.counter("ticketing.reservations", "outcome", "REPLAYED").increment();
             return new Reservation(fromJson(entry.reservation()), true);
         });
     }

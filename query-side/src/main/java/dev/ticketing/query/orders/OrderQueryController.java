@@ -44,8 +44,9 @@ public class OrderQueryController {
     @GetMapping("/api/v1/orders/{orderId}")
     public OrderDetails order(@PathVariable UUID orderId, Authentication auth) {
         CurrentUser caller = CurrentUser.of(auth);
-        catchUp.await(OrderProjection.PROCESSING_GROUP, READ_YOUR_WRITES_WAIT);
-        OrderView view = orders.findById(orderId).orElseThrow(() -> new OrderNotFound(orderId.toString()));
+        boolean caughtUp = catchUp.await(OrderProjection.PROCESSING_GROUP, READ_YOUR_WRITES_WAIT);
+        OrderView view = orders.findById(orderId).orElseThrow(() -> caughtUp
+                ? new OrderNotFound(orderId.toString()) : new ReadModelBehind());
         if (!view.getUserId().equals(caller.userId()) && !caller.has(Roles.ORGANIZER) && !caller.has(Roles.AUDITOR)) {
             throw new Forbidden("This order belongs to someone else");
         }
