@@ -63,22 +63,22 @@ public class AvailabilityProjection {
 
     @EventHandler
     void on(TicketsReserved reserved) {
-        apply(reserved.eventId().value(), reserved.lines(), EventAvailability::hold, TierAvailability::hold);
+        apply(reserved.eventId().value(), reserved.lines(), SeatCounts::hold);
     }
 
     @EventHandler
     void on(ReservationCancelled cancelled) {
-        apply(cancelled.eventId().value(), cancelled.lines(), EventAvailability::release, TierAvailability::release);
+        apply(cancelled.eventId().value(), cancelled.lines(), SeatCounts::release);
     }
 
     @EventHandler
     void on(ReservationExpired expired) {
-        apply(expired.eventId().value(), expired.lines(), EventAvailability::release, TierAvailability::release);
+        apply(expired.eventId().value(), expired.lines(), SeatCounts::release);
     }
 
     @EventHandler
     void on(OrderConfirmed confirmed) {
-        apply(confirmed.eventId().value(), confirmed.lines(), EventAvailability::sell, TierAvailability::sell);
+        apply(confirmed.eventId().value(), confirmed.lines(), SeatCounts::sell);
     }
 
     @ResetHandler
@@ -87,14 +87,13 @@ public class AvailabilityProjection {
         events.deleteAllInBatch();
     }
 
-    private void apply(UUID eventId, List<ReservedLine> lines, BiConsumer<EventAvailability, Integer> onEvent,
-                       BiConsumer<TierAvailability, Integer> onTier) {
-        EventAvailability event = events.findById(eventId).orElseThrow();
+    /** Moves seats of each line's tier, and of the event as a whole, the same way. */
+    private void apply(UUID eventId, List<ReservedLine> lines, BiConsumer<SeatCounts, Integer> move) {
         int total = 0;
         for (ReservedLine line : lines) {
-            onTier.accept(tiers.findById(line.tierId().value()).orElseThrow(), line.quantity());
+            move.accept(tiers.findById(line.tierId().value()).orElseThrow().seats(), line.quantity());
             total += line.quantity();
         }
-        onEvent.accept(event, total);
+        move.accept(events.findById(eventId).orElseThrow().seats(), total);
     }
 }

@@ -1,6 +1,7 @@
 package dev.ticketing.query.availability;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -24,8 +25,8 @@ public class EventAvailability {
     private Integer maxAttendees;
     @Column(name = "members_only")
     private boolean membersOnly;
-    private int reserved;
-    private int sold;
+    @Embedded
+    private SeatCounts seats = new SeatCounts();
 
     protected EventAvailability() {
     }
@@ -40,22 +41,13 @@ public class EventAvailability {
         this.membersOnly = membersOnly;
     }
 
-    void hold(int quantity) {
-        reserved += quantity;
-    }
-
-    void release(int quantity) {
-        reserved -= quantity;
-    }
-
-    void sell(int quantity) {
-        reserved -= quantity;
-        sold += quantity;
+    SeatCounts seats() {
+        return seats;
     }
 
     /** Places left under maxAttendees; null when the event has no event-wide limit. */
     Integer remaining() {
-        return maxAttendees == null ? null : Math.max(0, maxAttendees - reserved - sold);
+        return maxAttendees == null ? null : Math.max(0, maxAttendees - seats.committed());
     }
 
     public UUID getEventId() {
@@ -83,10 +75,10 @@ public class EventAvailability {
     }
 
     public int getReserved() {
-        return reserved;
+        return seats.getReserved();
     }
 
     public int getSold() {
-        return sold;
+        return seats.getSold();
     }
 }

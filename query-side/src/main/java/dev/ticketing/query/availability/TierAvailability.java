@@ -1,6 +1,7 @@
 package dev.ticketing.query.availability;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -22,8 +23,8 @@ public class TierAvailability {
     @Column(name = "price_cents")
     private long priceCents;
     private int capacity;
-    private int reserved;
-    private int sold;
+    @Embedded
+    private SeatCounts seats = new SeatCounts();
 
     protected TierAvailability() {
     }
@@ -37,17 +38,8 @@ public class TierAvailability {
         this.capacity = capacity;
     }
 
-    void hold(int quantity) {
-        reserved += quantity;
-    }
-
-    void release(int quantity) {
-        reserved -= quantity;
-    }
-
-    void sell(int quantity) {
-        reserved -= quantity;
-        sold += quantity;
+    SeatCounts seats() {
+        return seats;
     }
 
     void changeCapacity(int capacity) {
@@ -55,7 +47,7 @@ public class TierAvailability {
     }
 
     int free() {
-        return Math.max(0, capacity - reserved - sold);
+        return Math.max(0, capacity - seats.committed());
     }
 
     public UUID getTierId() {
@@ -79,10 +71,10 @@ public class TierAvailability {
     }
 
     public int getReserved() {
-        return reserved;
+        return seats.getReserved();
     }
 
     public int getSold() {
-        return sold;
+        return seats.getSold();
     }
 }

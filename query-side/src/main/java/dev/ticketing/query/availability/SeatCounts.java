@@ -1,0 +1,36 @@
+package dev.ticketing.query.availability;
+
+import jakarta.persistence.Embeddable;
+
+/** Seats held by live reservations and seats sold: the counts an event and each tier keep. */
+@Embeddable
+public class SeatCounts {
+
+    private int reserved;
+    private int sold;
+
+    void hold(int quantity) {
+        reserved += quantity;
+    }
+
+    void release(int quantity) {
+        reserved -= quantity;
+    }
+
+    void sell(int quantity) {
+        reserved -= quantity;
+        sold += quantity;
+    }
+
+    int committed() {
+        return reserved + sold;
+    }
+
+    public int getReserved() {
+        return reserved;
+    }
+
+    public int getSold() {
+        return sold;
+    }
+}
