@@ -106,6 +106,35 @@ public abstract class StandaloneOnPostgres {
         return availability(eventId);
     }
 
+    /** The buyer's view of the order once it reaches {@code status}. */
+    protected JsonNode awaitOrder(String orderId, String token, String status) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
+                api.get("/api/v1/orders/" + orderId, token).body().path("status").asText().equals(status));
+        return api.get("/api/v1/orders/" + orderId, token).body();
+    }
+
+    /** The client secret of the order's payment intent, once the payment saga has made it. */
+    protected JsonNode awaitPayment(String orderId, String token) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
+                api.get("/api/v1/orders/" + orderId + "/payment", token).status() == 200);
+        return api.get("/api/v1/orders/" + orderId + "/payment", token).body();
+    }
+
+    /** A browser's view of Stripe, as the payment config tells it. */
+    protected StripeBuyer stripeBuyer() {
+        JsonNode config = api.get("/api/v1/payment-config", null).body();
+        return new StripeBuyer(config.path("stripeApiBase").asText(), config.path("publishableKey").asText());
+    }
+
+    protected long balance(String account) {
+        for (JsonNode row : api.get("/api/v1/ledger/accounts", AUDITOR).body()) {
+            if (row.path("account").asText().equals(account)) {
+                return row.path("balanceCents").asLong();
+            }
+        }
+        return 0;
+    }
+
     protected long storedEvents() {
         return jdbc.queryForObject("SELECT count(*) FROM domainevententry", Long.class);
     }

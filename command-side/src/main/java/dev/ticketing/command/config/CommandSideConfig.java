@@ -1,5 +1,6 @@
 package dev.ticketing.command.config;
 
+import dev.ticketing.command.payment.StripeSettings;
 import dev.ticketing.command.reservation.OrderDirectory;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -16,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** Axon wiring of the command side. */
 @Configuration
-@EnableConfigurationProperties(ReservationProperties.class)
+@EnableConfigurationProperties({ReservationProperties.class, StripeSettings.class})
 public class CommandSideConfig {
 
     /** A big on-sale is tens of thousands of events on one aggregate: load from a snapshot instead. */

@@ -22,12 +22,26 @@ import dev.ticketing.api.inventory.TicketsReserved;
 import dev.ticketing.api.inventory.TierAdded;
 import dev.ticketing.api.inventory.TierCapacityChanged;
 import dev.ticketing.api.inventory.TierSpec;
+import dev.ticketing.api.payment.LatePaymentRefused;
+import dev.ticketing.api.payment.MarkPaymentProcessing;
+import dev.ticketing.api.payment.OrderRefunded;
+import dev.ticketing.api.payment.PaymentFailed;
+import dev.ticketing.api.payment.PaymentIntentCreated;
+import dev.ticketing.api.payment.PaymentProcessing;
+import dev.ticketing.api.payment.RecordPaymentFailure;
+import dev.ticketing.api.payment.RecordPaymentIntent;
+import dev.ticketing.api.payment.RecordRefund;
+import dev.ticketing.api.payment.RecordStripeFee;
+import dev.ticketing.api.payment.RefundRequested;
+import dev.ticketing.api.payment.RequestRefund;
+import dev.ticketing.api.payment.StripeFeeRecorded;
 import dev.ticketing.api.rejection.CapacityBelowCommitted;
 import dev.ticketing.api.rejection.EventAtCapacity;
 import dev.ticketing.api.rejection.InvalidRequest;
 import dev.ticketing.api.rejection.MembershipRequired;
 import dev.ticketing.api.rejection.OrderNotCancellable;
 import dev.ticketing.api.rejection.OrderNotConfirmable;
+import dev.ticketing.api.rejection.OrderNotRefundable;
 import dev.ticketing.api.rejection.PendingOrderExists;
 import dev.ticketing.api.rejection.TierNotFound;
 import dev.ticketing.api.rejection.TierSoldOut;
@@ -39,6 +53,7 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,6 +62,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
@@ -77,8 +93,28 @@ public class TierInventory {
     private Map<UUID, TicketsReserved> holds = new HashMap<>();
     /** The live hold of each user, for "one unpaid order per user per event". */
     private Map<String, UUID> holdByUser = new HashMap<>();
+    /** The timeout currently scheduled for each live hold (a new one while Stripe settles). */
+    private Map<UUID, String> holdDeadlines = new HashMap<>();
+    /** Live holds whose payment Stripe is settling: they last until their processing deadline. */
+    private Set<UUID> processing = new HashSet<>();
+    /** Orders no longer held, with what a late payment or a refund needs to decide. */
+    private Map<UUID, ClosedOrder> closed = new HashMap<>();
+    private Map<UUID, String> paymentIntents = new HashMap<>();
+    private Set<UUID> feesRecorded = new HashSet<>();
     private int heldTotal;
     private int soldTotal;
+
+    enum Outcome { EXPIRED, CANCELLED, CONFIRMED, REFUND_REQUESTED, REFUNDED, LATE_PAYMENT_REFUSED }
+
+    record ClosedOrder(String userId, List<ReservedLine> lines, long totalCents, String currency, Outcome outcome) {
+        ClosedOrder now(Outcome next) {
+            return new ClosedOrder(userId, lines, totalCents, currency, next);
+        }
+
+        int ticketCount() {
+            return lines.stream().mapToInt(ReservedLine::quantity).sum();
+        }
+    }
 
     /** Counts of one tier; mutable, owned by the aggregate. */
     @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
@@ -191,30 +227,136 @@ public class TierInventory {
         if (hold == null) {
             throw new OrderNotCancellable(command.orderId());
         }
-        deadlineManager.cancelSchedule(RESERVATION_EXPIRY, hold.expiryDeadlineId());
+        deadlineManager.cancelSchedule(RESERVATION_EXPIRY, holdDeadlines.get(hold.orderId().value()));
         var cancelled = new ReservationCancelled(eventId, hold.orderId(), hold.userId(), hold.lines(),
                 command.cancelledBy());
         apply(cancelled);
         return cancelled;
     }
 
+    /**
+     * The payment succeeded. A live hold becomes sold tickets. A payment for an order whose hold
+     * already ended (expired, cancelled) is honoured when its seats are still free, otherwise it
+     * is refused for a full refund: money is never kept without tickets. Repeats change nothing.
+     */
     @CommandHandler
-    public OrderConfirmed handle(ConfirmOrder command, DeadlineManager deadlineManager) {
-        TicketsReserved hold = holds.get(command.orderId().value());
-        if (hold == null) {
+    public Object handle(ConfirmOrder command, DeadlineManager deadlineManager) {
+        UUID orderId = command.orderId().value();
+        TicketsReserved hold = holds.get(orderId);
+        if (hold != null) {
+            deadlineManager.cancelSchedule(RESERVATION_EXPIRY, holdDeadlines.get(orderId));
+            return confirm(hold.orderId(), hold.userId(), hold.lines(), hold.totalCents(), hold.currency(),
+                    command.confirmedAt(), false);
+        }
+        ClosedOrder order = closed.get(orderId);
+        if (order == null) {
             throw new OrderNotConfirmable(command.orderId());
         }
-        deadlineManager.cancelSchedule(RESERVATION_EXPIRY, hold.expiryDeadlineId());
+        if (order.outcome() != Outcome.EXPIRED && order.outcome() != Outcome.CANCELLED) {
+            return order.outcome(); // confirmed, refunded or refused already
+        }
+        if (seatsFree(order.lines())) {
+            return confirm(command.orderId(), order.userId(), order.lines(), order.totalCents(), order.currency(),
+                    command.confirmedAt(), true);
+        }
+        var refused = new LatePaymentRefused(eventId, command.orderId(), order.userId(), order.totalCents(),
+                order.currency());
+        apply(refused);
+        return refused;
+    }
+
+    private OrderConfirmed confirm(OrderId orderId, String userId, List<ReservedLine> lines, long totalCents,
+                                   String currency, Instant at, boolean late) {
         List<IssuedTicket> tickets = new ArrayList<>();
-        for (ReservedLine line : hold.lines()) {
+        for (ReservedLine line : lines) {
             for (int i = 0; i < line.quantity(); i++) {
                 tickets.add(new IssuedTicket(TicketId.random(), line.tierId(), newTicketCode()));
             }
         }
-        var confirmed = new OrderConfirmed(eventId, hold.orderId(), hold.userId(), hold.lines(), hold.totalCents(),
-                hold.currency(), tickets, command.confirmedAt());
+        var confirmed = new OrderConfirmed(eventId, orderId, userId, lines, totalCents, currency, tickets, at, late);
         apply(confirmed);
         return confirmed;
+    }
+
+    @CommandHandler
+    public void handle(RecordPaymentIntent command) {
+        UUID orderId = command.orderId().value();
+        if (!holds.containsKey(orderId) && !closed.containsKey(orderId)) {
+            throw new OrderNotConfirmable(command.orderId());
+        }
+        if (!command.paymentIntentId().equals(paymentIntents.get(orderId))) {
+            apply(new PaymentIntentCreated(eventId, command.orderId(), command.paymentIntentId()));
+        }
+    }
+
+    /** While Stripe settles, the hold does not expire at its usual time but at {@code holdUntil}. */
+    @CommandHandler
+    public void handle(MarkPaymentProcessing command, DeadlineManager deadlineManager) {
+        UUID orderId = command.orderId().value();
+        if (holds.containsKey(orderId) && !processing.contains(orderId)) {
+            deadlineManager.cancelSchedule(RESERVATION_EXPIRY, holdDeadlines.get(orderId));
+            String deadlineId = deadlineManager.schedule(command.holdUntil(), RESERVATION_EXPIRY, command.orderId());
+            apply(new PaymentProcessing(eventId, command.orderId(), command.holdUntil(), deadlineId));
+        }
+    }
+
+    /**
+     * A failed attempt: the buyer may try again while the hold lasts; one that arrives after the
+     * hold's own end expires the order.
+     */
+    @CommandHandler
+    public void handle(RecordPaymentFailure command, DeadlineManager deadlineManager) {
+        UUID orderId = command.orderId().value();
+        TicketsReserved hold = holds.get(orderId);
+        if (hold == null) {
+            return;
+        }
+        if (!command.at().isBefore(hold.expiresAt())) {
+            deadlineManager.cancelSchedule(RESERVATION_EXPIRY, holdDeadlines.get(orderId));
+            apply(new ReservationExpired(eventId, hold.orderId(), hold.userId(), hold.lines()));
+            return;
+        }
+        String deadlineId = null;
+        if (processing.contains(orderId)) {
+            deadlineManager.cancelSchedule(RESERVATION_EXPIRY, holdDeadlines.get(orderId));
+            deadlineId = deadlineManager.schedule(hold.expiresAt(), RESERVATION_EXPIRY, hold.orderId());
+        }
+        apply(new PaymentFailed(eventId, hold.orderId(), command.code(), command.message(), hold.expiresAt(),
+                deadlineId));
+    }
+
+    @CommandHandler
+    public void handle(RecordStripeFee command) {
+        if (!feesRecorded.contains(command.orderId().value())) {
+            apply(new StripeFeeRecorded(eventId, command.orderId(), command.balanceTransactionId(), command.feeCents(),
+                    command.currency()));
+        }
+    }
+
+    @CommandHandler
+    public void handle(RequestRefund command) {
+        ClosedOrder order = closed.get(command.orderId().value());
+        if (order != null && order.outcome() == Outcome.REFUND_REQUESTED) {
+            return;
+        }
+        if (order == null || order.outcome() != Outcome.CONFIRMED) {
+            throw new OrderNotRefundable(command.orderId());
+        }
+        apply(new RefundRequested(eventId, command.orderId(), command.requestedBy()));
+    }
+
+    /** Stripe refunded the charge: a sold order's seats go back on sale; a refused late payment just ends. */
+    @CommandHandler
+    public void handle(RecordRefund command) {
+        ClosedOrder order = closed.get(command.orderId().value());
+        if (order == null) {
+            return;
+        }
+        boolean sold = order.outcome() == Outcome.CONFIRMED || order.outcome() == Outcome.REFUND_REQUESTED;
+        if (sold || order.outcome() == Outcome.LATE_PAYMENT_REFUSED) {
+            apply(new OrderRefunded(eventId, command.orderId(), order.userId(), order.lines(), command.amountCents(),
+                    order.currency(), sold));
+        }
     }
 
     /** The hold's time is up. A hold already cancelled or confirmed has nothing left to release. */
@@ -251,6 +393,7 @@ public class TierInventory {
     @EventSourcingHandler
     void on(TicketsReserved event) {
         holds.put(event.orderId().value(), event);
+        holdDeadlines.put(event.orderId().value(), event.expiryDeadlineId());
         holdByUser.put(event.userId(), event.orderId().value());
         event.lines().forEach(line -> tiers.get(line.tierId().value()).held += line.quantity());
         heldTotal += event.ticketCount();
@@ -258,26 +401,79 @@ public class TierInventory {
 
     @EventSourcingHandler
     void on(ReservationCancelled event) {
-        release(event.orderId());
+        release(event.orderId(), Outcome.CANCELLED);
     }
 
     @EventSourcingHandler
     void on(ReservationExpired event) {
-        release(event.orderId());
+        release(event.orderId(), Outcome.EXPIRED);
     }
 
     @EventSourcingHandler
     void on(OrderConfirmed event) {
-        release(event.orderId());
+        if (event.late()) {
+            closed.put(event.orderId().value(), closed.get(event.orderId().value()).now(Outcome.CONFIRMED));
+        } else {
+            release(event.orderId(), Outcome.CONFIRMED);
+        }
         event.lines().forEach(line -> tiers.get(line.tierId().value()).sold += line.quantity());
         soldTotal += event.lines().stream().mapToInt(ReservedLine::quantity).sum();
     }
 
-    private void release(OrderId orderId) {
-        TicketsReserved hold = holds.remove(orderId.value());
+    @EventSourcingHandler
+    void on(PaymentIntentCreated event) {
+        paymentIntents.put(event.orderId().value(), event.paymentIntentId());
+    }
+
+    @EventSourcingHandler
+    void on(PaymentProcessing event) {
+        processing.add(event.orderId().value());
+        holdDeadlines.put(event.orderId().value(), event.deadlineId());
+    }
+
+    @EventSourcingHandler
+    void on(PaymentFailed event) {
+        processing.remove(event.orderId().value());
+        if (event.deadlineId() != null) {
+            holdDeadlines.put(event.orderId().value(), event.deadlineId());
+        }
+    }
+
+    @EventSourcingHandler
+    void on(StripeFeeRecorded event) {
+        feesRecorded.add(event.orderId().value());
+    }
+
+    @EventSourcingHandler
+    void on(LatePaymentRefused event) {
+        closed.put(event.orderId().value(), closed.get(event.orderId().value()).now(Outcome.LATE_PAYMENT_REFUSED));
+    }
+
+    @EventSourcingHandler
+    void on(RefundRequested event) {
+        closed.put(event.orderId().value(), closed.get(event.orderId().value()).now(Outcome.REFUND_REQUESTED));
+    }
+
+    @EventSourcingHandler
+    void on(OrderRefunded event) {
+        UUID orderId = event.orderId().value();
+        if (event.seatsReleased()) {
+            event.lines().forEach(line -> tiers.get(line.tierId().value()).sold -= line.quantity());
+            soldTotal -= closed.get(orderId).ticketCount();
+        }
+        closed.put(orderId, closed.get(orderId).now(Outcome.REFUNDED));
+    }
+
+    /** A hold ends: its seats are free again (or, when confirmed, counted as sold by the caller). */
+    private void release(OrderId orderId, Outcome outcome) {
+        UUID id = orderId.value();
+        TicketsReserved hold = holds.remove(id);
         holdByUser.remove(hold.userId());
+        holdDeadlines.remove(id);
+        processing.remove(id);
         hold.lines().forEach(line -> tiers.get(line.tierId().value()).held -= line.quantity());
         heldTotal -= hold.ticketCount();
+        closed.put(id, new ClosedOrder(hold.userId(), hold.lines(), hold.totalCents(), hold.currency(), outcome));
     }
 
     // ---- rules ----
@@ -288,6 +484,17 @@ public class TierInventory {
             throw new TierNotFound(tierId);
         }
         return tier;
+    }
+
+    private boolean seatsFree(List<ReservedLine> lines) {
+        int total = 0;
+        for (ReservedLine line : lines) {
+            if (tiers.get(line.tierId().value()).free() < line.quantity()) {
+                return false;
+            }
+            total += line.quantity();
+        }
+        return total <= eventFree();
     }
 
     /** Places left under {@code maxAttendees}; unlimited when the event has none. */

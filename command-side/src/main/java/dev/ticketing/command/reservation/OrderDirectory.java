@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ticketing.api.EventId;
 import dev.ticketing.api.OrderId;
 import dev.ticketing.api.inventory.TicketsReserved;
+import dev.ticketing.api.payment.PaymentIntentCreated;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.Timestamp;
@@ -19,8 +20,8 @@ import java.util.UUID;
 
 /**
  * The command side's own index of orders: which event's inventory holds an order, whose it is,
- * and the Idempotency-Key it was made with, with the reservation it answered so a retry can be
- * answered the same. Written by a subscribing handler, in the very transaction that stores the
+ * its Stripe payment intent, and the Idempotency-Key it was made with, with the reservation it
+ * answered so a retry can be answered the same. Written by a subscribing handler, in the very transaction that stores the
  * TicketsReserved: the unique (user, key) constraint then makes a key reserve at most once.
  */
 @Component
@@ -31,12 +32,14 @@ public class OrderDirectory {
     static final String IDEMPOTENCY_KEY = "idempotencyKey";
     static final String REQUEST_HASH = "requestHash";
 
-    public record Entry(OrderId orderId, EventId eventId, String userId, String requestHash, String reservation) {
+    public record Entry(OrderId orderId, EventId eventId, String userId, String requestHash, String reservation,
+                        String paymentIntentId) {
     }
 
     private static final RowMapper<Entry> ENTRY = (rs, i) -> new Entry(
             new OrderId(rs.getObject("order_id", UUID.class)), new EventId(rs.getObject("event_id", UUID.class)),
-            rs.getString("user_id"), rs.getString("request_hash"), rs.getString("reservation"));
+            rs.getString("user_id"), rs.getString("request_hash"), rs.getString("reservation"),
+            rs.getString("payment_intent_id"));
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -54,6 +57,12 @@ public class OrderDirectory {
                         + "reservation, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 reserved.orderId().value(), reserved.eventId().value(), reserved.userId(), idempotencyKey,
                 requestHash, json.writeValueAsString(reserved), java.sql.Timestamp.from(at));
+    }
+
+    @EventHandler
+    void on(PaymentIntentCreated created) {
+        jdbc.update("UPDATE order_directory SET payment_intent_id = ? WHERE order_id = ?", created.paymentIntentId(),
+                created.orderId().value());
     }
 
     public Optional<Entry> find(OrderId orderId) {

@@ -21,6 +21,7 @@ import dev.ticketing.api.inventory.TicketsReserved;
 import dev.ticketing.api.inventory.TierAdded;
 import dev.ticketing.api.inventory.TierCapacityChanged;
 import dev.ticketing.api.inventory.TierSpec;
+import dev.ticketing.api.payment.LatePaymentRefused;
 import dev.ticketing.api.rejection.CapacityBelowCommitted;
 import dev.ticketing.api.rejection.EventAtCapacity;
 import dev.ticketing.api.rejection.InvalidRequest;
@@ -614,20 +615,38 @@ class TierInventoryTest {
     }
 
     @Test
-    void confirm_anExpiredHoldIsNotConfirmable() {
+    void confirm_aPaymentAfterExpiryIsHonouredWhileTheSeatsAreFree() {
         given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
               expired(ORDER, ALICE, generalSeats(2)))
                 .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
-                .expectException(orderNotConfirmable(ORDER))
-                .expectNoEvents();
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(predicate(payload ->
+                        payload instanceof OrderConfirmed confirmed && confirmed.late()
+                                && confirmed.lines().equals(List.of(generalSeats(2)))
+                                && confirmed.tickets().size() == 2)), andNoMore()));
     }
 
     @Test
-    void confirm_aCancelledHoldIsNotConfirmable() {
-        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
-              cancelled(ORDER, ALICE, generalSeats(2)))
+    void confirm_aLatePaymentForSeatsSoldMeanwhileIsRefusedForARefund() {
+        given(inventoryCreated(generalTier(2)), reserved(ORDER, ALICE, generalSeats(2)),
+              cancelled(ORDER, ALICE, generalSeats(2)), reserved(ORDER_2, BOB, generalSeats(1)))
                 .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
-                .expectException(orderNotConfirmable(ORDER))
+                .expectEvents(new LatePaymentRefused(EVENT, ORDER, ALICE, 2 * GENERAL_PRICE, CURRENCY));
+    }
+
+    @Test
+    void confirm_aLatePaymentCountsAgainstMaxAttendees() {
+        given(inventoryCreatedWithMaxAttendees(2, generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              expired(ORDER, ALICE, generalSeats(2)), reserved(ORDER_2, BOB, generalSeats(1)))
+                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
+                .expectEvents(new LatePaymentRefused(EVENT, ORDER, ALICE, 2 * GENERAL_PRICE, CURRENCY));
+    }
+
+    @Test
+    void confirm_aConfirmedOrderAgainChangesNothing() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              confirmed(ORDER, ALICE, generalSeats(2)))
+                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
+                .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
     }
 
@@ -636,15 +655,6 @@ class TierInventoryTest {
         given(inventoryCreated(generalTier(10)))
                 .when(new ConfirmOrder(EVENT, UNKNOWN_ORDER, CONFIRMED_AT))
                 .expectException(orderNotConfirmable(UNKNOWN_ORDER))
-                .expectNoEvents();
-    }
-
-    @Test
-    void confirm_aConfirmedOrderIsNotConfirmableAgain() {
-        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
-              confirmed(ORDER, ALICE, generalSeats(2)))
-                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
-                .expectException(orderNotConfirmable(ORDER))
                 .expectNoEvents();
     }
 
@@ -730,7 +740,7 @@ class TierInventoryTest {
             }
         }
         long total = Arrays.stream(lines).mapToLong(ReservedLine::amountCents).sum();
-        return new OrderConfirmed(EVENT, orderId, userId, List.of(lines), total, CURRENCY, tickets, CONFIRMED_AT);
+        return new OrderConfirmed(EVENT, orderId, userId, List.of(lines), total, CURRENCY, tickets, CONFIRMED_AT, false);
     }
 
     // ---- matchers ----

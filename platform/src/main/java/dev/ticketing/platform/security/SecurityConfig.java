@@ -51,6 +51,8 @@ public class SecurityConfig {
                 // organisers manage events; checked here so a buyer's request is refused before its body is read
                 .requestMatchers(HttpMethod.POST, "/api/v1/events", "/api/v1/events/*/tiers").hasRole(Roles.ORGANIZER)
                 .requestMatchers(HttpMethod.PATCH, "/api/v1/events/*/tiers/*").hasRole(Roles.ORGANIZER)
+                .requestMatchers(HttpMethod.POST, "/api/v1/orders/*/refund").hasRole(Roles.ORGANIZER)
+                .requestMatchers("/api/v1/ledger/**").hasAnyRole(Roles.ORGANIZER, Roles.AUDITOR)
                 .requestMatchers("/api/**").authenticated()
                 .anyRequest().permitAll())
             .oauth2ResourceServer(rs -> rs

@@ -9,6 +9,7 @@ import dev.ticketing.api.inventory.TicketsReserved;
 import dev.ticketing.api.inventory.TierAdded;
 import dev.ticketing.api.inventory.TierCapacityChanged;
 import dev.ticketing.api.inventory.TierSpec;
+import dev.ticketing.api.payment.OrderRefunded;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -78,7 +79,14 @@ public class AvailabilityProjection {
 
     @EventHandler
     void on(OrderConfirmed confirmed) {
-        apply(confirmed.eventId().value(), confirmed.lines(), SeatCounts::sell);
+        apply(confirmed.eventId().value(), confirmed.lines(), confirmed.late() ? SeatCounts::sellFree : SeatCounts::sell);
+    }
+
+    @EventHandler
+    void on(OrderRefunded refunded) {
+        if (refunded.seatsReleased()) {
+            apply(refunded.eventId().value(), refunded.lines(), SeatCounts::unsell);
+        }
     }
 
     @ResetHandler

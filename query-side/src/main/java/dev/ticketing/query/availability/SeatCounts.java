@@ -22,6 +22,16 @@ public class SeatCounts {
         sold += quantity;
     }
 
+    /** Seats sold without a hold: a payment honoured after its hold had ended. */
+    void sellFree(int quantity) {
+        sold += quantity;
+    }
+
+    /** Sold seats back on sale: the order was refunded. */
+    void unsell(int quantity) {
+        sold -= quantity;
+    }
+
     int committed() {
         return reserved + sold;
     }

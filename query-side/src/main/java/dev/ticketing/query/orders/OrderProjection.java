@@ -7,6 +7,14 @@ import dev.ticketing.api.inventory.OrderConfirmed;
 import dev.ticketing.api.inventory.ReservationCancelled;
 import dev.ticketing.api.inventory.ReservationExpired;
 import dev.ticketing.api.inventory.TicketsReserved;
+import dev.ticketing.api.payment.LatePaymentRefused;
+import dev.ticketing.api.payment.OrderRefunded;
+import dev.ticketing.api.payment.PaymentFailed;
+import dev.ticketing.api.payment.PaymentIntentCreated;
+import dev.ticketing.api.payment.PaymentProcessing;
+import dev.ticketing.api.payment.RefundRequested;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -47,6 +55,44 @@ public class OrderProjection {
     @EventHandler
     void on(OrderConfirmed confirmed) throws JsonProcessingException {
         order(confirmed.orderId()).confirm(json.writeValueAsString(confirmed.tickets()));
+    }
+
+    @EventHandler
+    void on(PaymentIntentCreated created) {
+        order(created.orderId()).paymentIntent(created.paymentIntentId());
+    }
+
+    @EventHandler
+    void on(PaymentProcessing processing) {
+        OrderView order = order(processing.orderId());
+        order.moveTo(OrderStatus.PAYMENT_PROCESSING);
+        order.payment("processing", null);
+    }
+
+    @EventHandler
+    void on(PaymentFailed failed) {
+        OrderView order = order(failed.orderId());
+        order.moveTo(OrderStatus.RESERVED);
+        order.payment("requires_payment_method", failed.message());
+    }
+
+    @EventHandler
+    void on(LatePaymentRefused refused) {
+        order(refused.orderId()).payment("refund_pending", "Paid after the seats were gone: refunded in full");
+    }
+
+    @EventHandler
+    void on(RefundRequested requested) {
+        order(requested.orderId()).payment("refund_pending", null);
+    }
+
+    /** Refunded: the tickets stay listed, marked void, so a buyer sees what happened to them. */
+    @EventHandler
+    void on(OrderRefunded refunded) throws JsonProcessingException {
+        OrderView order = order(refunded.orderId());
+        ArrayNode tickets = order.getTickets() == null ? json.createArrayNode() : (ArrayNode) json.readTree(order.getTickets());
+        tickets.forEach(ticket -> ((ObjectNode) ticket).put("void", true));
+        order.refund(json.writeValueAsString(tickets));
     }
 
     @ResetHandler

@@ -26,9 +26,12 @@ public class OrderQueryController {
 
     private static final Duration READ_YOUR_WRITES_WAIT = Duration.ofSeconds(3);
 
-    /** {@code payment} is filled once payments exist for the order; {@code tickets} once confirmed. */
+    /** {@code payment} is null until the payment intent exists; {@code tickets} are filled once confirmed. */
     public record OrderDetails(UUID orderId, UUID eventId, String userId, OrderStatus status, Instant expiresAt,
-                               JsonNode lines, long totalCents, String currency, Object payment, JsonNode tickets) {
+                               JsonNode lines, long totalCents, String currency, Payment payment, JsonNode tickets) {
+    }
+
+    public record Payment(String paymentIntentId, String status, String lastError) {
     }
 
     private final OrderViewRepository orders;
@@ -64,7 +67,9 @@ public class OrderQueryController {
         try {
             return new OrderDetails(view.getOrderId(), view.getEventId(), view.getUserId(), view.getStatus(),
                     view.getExpiresAt(), json.readTree(view.getLines()), view.getTotalCents(), view.getCurrency(),
-                    null, view.getTickets() == null ? json.createArrayNode() : json.readTree(view.getTickets()));
+                    view.getPaymentIntentId() == null ? null : new Payment(view.getPaymentIntentId(),
+                            view.getPaymentStatus(), view.getPaymentLastError()),
+                    view.getTickets() == null ? json.createArrayNode() : json.readTree(view.getTickets()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Unreadable order view " + view.getOrderId(), e);
         }

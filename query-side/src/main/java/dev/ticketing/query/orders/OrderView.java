@@ -33,6 +33,12 @@ public class OrderView {
     private String currency;
     private String lines;
     private String tickets;
+    @Column(name = "payment_intent_id")
+    private String paymentIntentId;
+    @Column(name = "payment_status")
+    private String paymentStatus;
+    @Column(name = "payment_last_error")
+    private String paymentLastError;
 
     protected OrderView() {
     }
@@ -57,6 +63,25 @@ public class OrderView {
     void confirm(String tickets) {
         this.status = OrderStatus.CONFIRMED;
         this.tickets = tickets;
+        payment("succeeded", null);
+    }
+
+    void refund(String voidTickets) {
+        this.status = OrderStatus.REFUNDED;
+        this.tickets = voidTickets;
+        payment("refunded", null);
+    }
+
+    void paymentIntent(String paymentIntentId) {
+        this.paymentIntentId = paymentIntentId;
+        if (paymentStatus == null) {
+            paymentStatus = "requires_payment_method";
+        }
+    }
+
+    void payment(String status, String lastError) {
+        this.paymentStatus = status;
+        this.paymentLastError = lastError;
     }
 
     public UUID getOrderId() {
@@ -97,5 +122,17 @@ public class OrderView {
 
     public String getTickets() {
         return tickets;
+    }
+
+    public String getPaymentIntentId() {
+        return paymentIntentId;
+    }
+
+    public String getPaymentStatus() {
+        return paymentStatus;
+    }
+
+    public String getPaymentLastError() {
+        return paymentLastError;
     }
 }

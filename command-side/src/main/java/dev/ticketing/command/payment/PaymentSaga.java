@@ -1,0 +1,110 @@
+package dev.ticketing.command.payment;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import dev.ticketing.api.EventId;
+import dev.ticketing.api.OrderId;
+import dev.ticketing.api.inventory.ConfirmOrder;
+import dev.ticketing.api.inventory.ReservationCancelled;
+import dev.ticketing.api.inventory.ReservationExpired;
+import dev.ticketing.api.inventory.TicketsReserved;
+import dev.ticketing.api.payment.LatePaymentRefused;
+import dev.ticketing.api.payment.OrderRefunded;
+import dev.ticketing.api.payment.RecordPaymentIntent;
+import dev.ticketing.api.payment.RefundRequested;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.modelling.saga.EndSaga;
+import org.axonframework.modelling.saga.SagaEventHandler;
+import org.axonframework.modelling.saga.SagaLifecycle;
+import org.axonframework.modelling.saga.StartSaga;
+import org.axonframework.spring.stereotype.Saga;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Links an order to its Stripe payment intent and does the Stripe side of its lifecycle: creates
+ * the intent for a new hold, cancels it when the hold ends unpaid (and confirms instead when
+ * Stripe says it was paid after all), and refunds what must not be kept. Stripe's answers about
+ * the buyer's payment arrive as webhooks (PaymentWebhooks), not here.
+ */
+@Saga
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+public class PaymentSaga {
+
+    private static final Logger log = LoggerFactory.getLogger(PaymentSaga.class);
+    static final Map<String, String> BY_STRIPE = Map.of("userId", "stripe");
+
+    @Autowired
+    private transient StripeGateway stripe;
+    @Autowired
+    private transient CommandGateway commands;
+
+    private EventId eventId;
+    private OrderId orderId;
+    private String paymentIntentId;
+
+    @StartSaga
+    @SagaEventHandler(associationProperty = "orderId")
+    public void on(TicketsReserved reserved) {
+        eventId = reserved.eventId();
+        orderId = reserved.orderId();
+        paymentIntentId = stripe.createPaymentIntent(orderId, eventId, reserved.totalCents(), reserved.currency());
+        SagaLifecycle.associateWith("paymentIntentId", paymentIntentId);
+        send(new RecordPaymentIntent(eventId, orderId, paymentIntentId));
+        log.info("Order {} is paid through payment intent {}", orderId, paymentIntentId);
+    }
+
+    @SagaEventHandler(associationProperty = "orderId")
+    public void on(ReservationExpired expired, @Timestamp Instant at) {
+        closeIntent(at);
+    }
+
+    @SagaEventHandler(associationProperty = "orderId")
+    public void on(ReservationCancelled cancelled, @Timestamp Instant at) {
+        if (!"stripe".equals(cancelled.cancelledBy())) {
+            closeIntent(at);
+        }
+    }
+
+    @SagaEventHandler(associationProperty = "orderId")
+    public void on(LatePaymentRefused refused) {
+        stripe.refundInFull(paymentIntentId, "late-payment");
+        log.info("Order {} was paid after its seats were gone: refund requested from Stripe", orderId);
+    }
+
+    @SagaEventHandler(associationProperty = "orderId")
+    public void on(RefundRequested requested) {
+        stripe.refundInFull(paymentIntentId, "organiser");
+        log.info("Order {}: refund requested from Stripe by {}", orderId, requested.requestedBy());
+    }
+
+    @EndSaga
+    @SagaEventHandler(associationProperty = "orderId")
+    public void on(OrderRefunded refunded) {
+        log.info("Order {} refunded; its payment is settled", orderId);
+    }
+
+    /**
+     * The hold ended unpaid: cancel the intent so it cannot be paid any more. Stripe refuses when
+     * it was paid meanwhile; then the payment is honoured (or refunded) like any late payment.
+     */
+    private void closeIntent(Instant at) {
+        if (paymentIntentId == null) {
+            return;
+        }
+        StripeGateway.Intent intent = stripe.cancelAbandoned(paymentIntentId);
+        if (intent.succeeded()) {
+            send(new ConfirmOrder(eventId, orderId, at));
+        }
+    }
+
+    private void send(Object command) {
+        commands.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(BY_STRIPE));
+    }
+}

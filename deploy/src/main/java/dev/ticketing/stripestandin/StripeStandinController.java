@@ -1,0 +1,187 @@
+package dev.ticketing.stripestandin;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.CrossOrigin;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import static dev.ticketing.stripestandin.StripeApiError.json;
+
+/**
+ * Stripe's own paths and form-encoded parameters under {@code /stripe-emulator}, so that
+ * stripe-java pointed at {@code <app>/stripe-emulator} works as against Stripe; and the test
+ * controls under {@code /stripe-emulator/test}, which need no key.
+ */
+@RestController
+@ConditionalOnProperty(name = "ticketing.stripe.standin.enabled", havingValue = "true")
+@RequestMapping("/stripe-emulator")
+@CrossOrigin // Stripe's API answers browsers (Stripe.js) from any origin
+public class StripeStandinController {
+
+    private static final Pattern SECRET_KEY = Pattern.compile("Bearer sk_test_\\w+");
+    private static final Pattern PUBLISHABLE_KEY = Pattern.compile("Bearer pk_test_\\w+");
+
+    private final StripeStandin stripe;
+    private final WebhookSender webhooks;
+    private final Map<String, IdempotentRequest> idempotentRequests = new ConcurrentHashMap<>();
+
+    /** The first request made with an Idempotency-Key, and its answer once given. */
+    private static final class IdempotentRequest {
+        private final String request;
+        private ResponseEntity<String> answer;
+
+        private IdempotentRequest(String request) {
+            this.request = request;
+        }
+    }
+
+    public StripeStandinController(StripeStandin stripe, WebhookSender webhooks) {
+        this.stripe = stripe;
+        this.webhooks = webhooks;
+    }
+
+    @PostMapping("/v1/payment_intents")
+    ResponseEntity<String> createPaymentIntent(HttpServletRequest request) {
+        return serve(request, false, stripe::createPaymentIntent);
+    }
+
+    @GetMapping("/v1/payment_intents/{id}")
+    ResponseEntity<String> retrievePaymentIntent(@PathVariable String id, HttpServletRequest request) {
+        return serve(request, true, params -> stripe.retrievePaymentIntent(id, params));
+    }
+
+    @PostMapping("/v1/payment_intents/{id}/confirm")
+    ResponseEntity<String> confirmPaymentIntent(@PathVariable String id, HttpServletRequest request) {
+        return serve(request, true, params -> stripe.confirmPaymentIntent(id, params));
+    }
+
+    @PostMapping("/v1/payment_intents/{id}/cancel")
+    ResponseEntity<String> cancelPaymentIntent(@PathVariable String id, HttpServletRequest request) {
+        return serve(request, false, params -> stripe.cancelPaymentIntent(id, params));
+    }
+
+    @PostMapping("/v1/refunds")
+    ResponseEntity<String> createRefund(HttpServletRequest request) {
+        return serve(request, false, stripe::createRefund);
+    }
+
+    @GetMapping("/v1/charges/{id}")
+    ResponseEntity<String> retrieveCharge(@PathVariable String id, HttpServletRequest request) {
+        return serve(request, false, params -> stripe.retrieve("charge", id, params));
+    }
+
+    @GetMapping("/v1/balance_transactions/{id}")
+    ResponseEntity<String> retrieveBalanceTransaction(@PathVariable String id, HttpServletRequest request) {
+        return serve(request, false, params -> stripe.retrieve("balance_transaction", id, params));
+    }
+
+    @GetMapping("/v1/events")
+    ResponseEntity<String> listEvents(HttpServletRequest request) {
+        return serve(request, false, stripe::listEvents);
+    }
+
+    @GetMapping("/v1/events/{id}")
+    ResponseEntity<String> retrieveEvent(@PathVariable String id, HttpServletRequest request) {
+        return serve(request, false, params -> stripe.retrieveEvent(id));
+    }
+
+    @PostMapping("/test/payment_intents/{id}/settle")
+    ResponseEntity<String> settlePaymentIntent(@PathVariable String id, @RequestParam(required = false) String outcome) {
+        return control(() -> stripe.settlePaymentIntent(id, outcome));
+    }
+
+    @PostMapping("/test/webhooks/hold")
+    ResponseEntity<String> holdWebhooks() {
+        webhooks.hold();
+        return json(200, JsonNodeFactory.instance.objectNode().put("holding", true));
+    }
+
+    @PostMapping("/test/webhooks/release")
+    ResponseEntity<String> releaseWebhooks() {
+        int released = webhooks.release();
+        return json(200, JsonNodeFactory.instance.objectNode().put("holding", false).put("released", released));
+    }
+
+    @PostMapping("/test/events/{id}/resend")
+    ResponseEntity<String> resendEvent(@PathVariable String id) {
+        return control(() -> stripe.resendEvent(id));
+    }
+
+    /**
+     * A Stripe API call: the key checked (a browser's publishable key only with a
+     * {@code client_secret}, where {@code browserAllowed}), then, for a POST with an
+     * {@code Idempotency-Key}, the first answer to that key replayed.
+     */
+    private ResponseEntity<String> serve(HttpServletRequest request, boolean browserAllowed,
+                                         Function<FormParams, ObjectNode> call) {
+        FormParams params = new FormParams(request.getParameterMap());
+        Supplier<ResponseEntity<String>> answer = () -> control(() -> call.apply(params));
+        try {
+            authenticate(request.getHeader(HttpHeaders.AUTHORIZATION), browserAllowed, params);
+            String key = request.getHeader("Idempotency-Key");
+            if (key == null || !"POST".equals(request.getMethod())) {
+                return answer.get();
+            }
+            return idempotent(key, request.getRequestURI() + "?" + params.fingerprint(), answer);
+        } catch (StripeApiError refusal) {
+            return refusal.answer();
+        }
+    }
+
+    private static ResponseEntity<String> control(Supplier<ObjectNode> call) {
+        try {
+            return json(200, call.get());
+        } catch (StripeApiError refusal) {
+            return refusal.answer();
+        }
+    }
+
+    /** Concurrent requests with one key wait for the first; declines and refusals are replayed too, as Stripe does. */
+    private ResponseEntity<String> idempotent(String key, String request, Supplier<ResponseEntity<String>> answer) {
+        IdempotentRequest first = idempotentRequests.computeIfAbsent(key, k -> new IdempotentRequest(request));
+        synchronized (first) {
+            if (!first.request.equals(request)) {
+                throw StripeApiError.idempotencyKeyReused(key);
+            }
+            if (first.answer == null) {
+                first.answer = answer.get();
+                return first.answer;
+            }
+            return ResponseEntity.status(first.answer.getStatusCode())
+                    .headers(first.answer.getHeaders())
+                    .header("Idempotent-Replayed", "true")
+                    .body(first.answer.getBody());
+        }
+    }
+
+    private static void authenticate(String authorization, boolean browserAllowed, FormParams params) {
+        if (authorization != null && SECRET_KEY.matcher(authorization).matches()) {
+            return;
+        }
+        boolean publishable = authorization != null && PUBLISHABLE_KEY.matcher(authorization).matches();
+        if (publishable && browserAllowed && params.get("client_secret") != null) {
+            return;
+        }
+        throw StripeApiError.unauthenticated(authorization == null
+                ? "You did not provide an API key. Provide your API key in the Authorization header, "
+                        + "using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY')."
+                : publishable
+                        ? "This API call cannot be made with a publishable API key. Please use a secret API key."
+                        : "Invalid API Key provided.");
+    }
+}

@@ -1,0 +1,89 @@
+package dev.ticketing.standalone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * What a buyer's browser does with Stripe.js against the stand-in: confirm a payment intent with
+ * the publishable key and the client secret; plus the stand-in's test controls.
+ */
+final class StripeBuyer {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String stripeBase;
+    private final String publishableKey;
+
+    StripeBuyer(String stripeBase, String publishableKey) {
+        this.stripeBase = stripeBase;
+        this.publishableKey = publishableKey;
+    }
+
+    /** @return Stripe's answer: 200 with the intent, or 402 with the card error */
+    Answer confirm(String paymentIntentId, String clientSecret, String paymentMethod) {
+        return post("/v1/payment_intents/" + paymentIntentId + "/confirm",
+                Map.of("payment_method", paymentMethod, "client_secret", clientSecret), true);
+    }
+
+    void settle(String paymentIntentId, String outcome) {
+        post("/test/payment_intents/" + paymentIntentId + "/settle", Map.of("outcome", outcome), false);
+    }
+
+    void holdWebhooks() {
+        post("/test/webhooks/hold", Map.of(), false);
+    }
+
+    void releaseWebhooks() {
+        post("/test/webhooks/release", Map.of(), false);
+    }
+
+    void resend(String stripeEventId) {
+        post("/test/events/" + stripeEventId + "/resend", Map.of(), false);
+    }
+
+    /** The stand-in's event list, newest first, as Stripe lists them (server side, secret key). */
+    JsonNode events(String secretKey) {
+        return send(HttpRequest.newBuilder(URI.create(stripeBase + "/v1/events?limit=100"))
+                .header("Authorization", "Bearer " + secretKey).GET()).body();
+    }
+
+    record Answer(int status, JsonNode body) {
+    }
+
+    private Answer post(String path, Map<String, String> form, boolean asBrowser) {
+        String body = form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stripeBase + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (asBrowser) {
+            request.header("Authorization", "Bearer " + publishableKey);
+        }
+        return send(request);
+    }
+
+    private Answer send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

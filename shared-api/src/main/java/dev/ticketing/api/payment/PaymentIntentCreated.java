@@ -1,0 +1,9 @@
+package dev.ticketing.api.payment;
+
+import dev.ticketing.api.EventId;
+import dev.ticketing.api.OrderId;
+import org.axonframework.serialization.Revision;
+
+@Revision("1")
+public record PaymentIntentCreated(EventId eventId, OrderId orderId, String paymentIntentId) {
+}

@@ -1,0 +1,12 @@
+package dev.ticketing.api.payment;
+
+import dev.ticketing.api.EventId;
+import dev.ticketing.api.OrderId;
+import org.axonframework.serialization.Revision;
+
+import java.time.Instant;
+
+/** The hold now lasts until {@code holdUntil}, a deadline of its own ({@code deadlineId}). */
+@Revision("1")
+public record PaymentProcessing(EventId eventId, OrderId orderId, Instant holdUntil, String deadlineId) {
+}

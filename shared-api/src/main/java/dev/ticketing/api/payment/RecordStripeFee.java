@@ -1,0 +1,10 @@
+package dev.ticketing.api.payment;
+
+import dev.ticketing.api.EventId;
+import dev.ticketing.api.OrderId;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/** Stripe's fee for an order's charge, from its balance transaction. */
+public record RecordStripeFee(@TargetAggregateIdentifier EventId eventId, OrderId orderId,
+                              String balanceTransactionId, long feeCents, String currency) {
+}
