@@ -38,6 +38,11 @@ final class StandaloneProcess implements AutoCloseable {
         return Path.of(jar).toAbsolutePath();
     }
 
+    /** More environment for the next start (e.g. what is only known once other processes run). */
+    void environment(Map<String, String> more) {
+        env.putAll(more);
+    }
+
     StandaloneProcess start() {
         try {
             var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -70,6 +75,10 @@ final class StandaloneProcess implements AutoCloseable {
     void stop() throws InterruptedException {
         process.destroy();
         process.waitFor();
+    }
+
+    int port() {
+        return port;
     }
 
     ApiClient api() {

@@ -76,26 +76,10 @@ class StripeStandinTest {
     private static String apiBase;
     private static StripeClient stripe;
 
-    /** Only the stand-in and the web and security machinery it runs in (not a @Configuration, so no app scan finds it). */
-    @ImportAutoConfiguration({PropertyPlaceholderAutoConfiguration.class, JacksonAutoConfiguration.class,
-            ServletWebServerFactoryAutoConfiguration.class, DispatcherServletAutoConfiguration.class,
-            WebMvcAutoConfiguration.class, HttpMessageConvertersAutoConfiguration.class,
-            SecurityAutoConfiguration.class, SecurityFilterAutoConfiguration.class})
-    @Import({StripeStandinConfig.class, SecurityConfig.class, ProblemWriter.class})
-    static class StandinApp {
-    }
-
     @BeforeAll
     static void start() throws IOException {
         webhooks.start();
-        // as arguments, to win over the standalone's application.yml on the classpath
-        app = new SpringApplicationBuilder(StandinApp.class).run(
-                "--server.port=0",
-                "--spring.main.banner-mode=off",
-                "--ticketing.security.dev-tokens.enabled=true",
-                "--ticketing.stripe.standin.enabled=true",
-                "--ticketing.stripe.standin.webhook-url=" + webhooks.url(),
-                "--ticketing.stripe.standin.webhook-secret=" + WEBHOOK_SECRET);
+        app = StandinServer.start(webhooks.url(), WEBHOOK_SECRET);
         apiBase = "http://localhost:" + app.getEnvironment().getProperty("local.server.port") + "/stripe-emulator";
         stripe = client(SECRET_KEY);
     }
