@@ -1,0 +1,942 @@
+package dev.ticketing.command.inventory;
+
+import dev.ticketing.api.EventId;
+import dev.ticketing.api.OrderId;
+import dev.ticketing.api.TicketId;
+import dev.ticketing.api.TierId;
+import dev.ticketing.api.inventory.ConfirmOrder;
+import dev.ticketing.api.inventory.CreateEventInventory;
+import dev.ticketing.api.inventory.EventInventoryCreated;
+import dev.ticketing.api.inventory.IssuedTicket;
+import dev.ticketing.api.inventory.OrderConfirmed;
+import dev.ticketing.api.inventory.ReservationCancelled;
+import dev.ticketing.api.inventory.ReservationExpired;
+import dev.ticketing.api.inventory.ReserveTickets;
+import dev.ticketing.api.inventory.ReservedLine;
+import dev.ticketing.api.inventory.TicketRequest;
+import dev.ticketing.api.inventory.TicketsReserved;
+import dev.ticketing.api.inventory.TierSpec;
+import dev.ticketing.api.payment.LatePaymentRefused;
+import dev.ticketing.api.payment.MarkPaymentProcessing;
+import dev.ticketing.api.payment.OrderRefunded;
+import dev.ticketing.api.payment.PaymentFailed;
+import dev.ticketing.api.payment.PaymentIntentCreated;
+import dev.ticketing.api.payment.PaymentProcessing;
+import dev.ticketing.api.payment.RecordPaymentFailure;
+import dev.ticketing.api.payment.RecordPaymentIntent;
+import dev.ticketing.api.payment.RecordRefund;
+import dev.ticketing.api.payment.RecordStripeFee;
+import dev.ticketing.api.payment.RefundRequested;
+import dev.ticketing.api.payment.RequestRefund;
+import dev.ticketing.api.payment.StripeFeeRecorded;
+import dev.ticketing.api.rejection.EventAtCapacity;
+import dev.ticketing.api.rejection.OrderNotConfirmable;
+import dev.ticketing.api.rejection.OrderNotRefundable;
+import dev.ticketing.api.rejection.Rejection;
+import dev.ticketing.api.rejection.TierSoldOut;
+import org.axonframework.deadline.DeadlineMessage;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.aggregate.TestExecutor;
+import org.hamcrest.Description;
+import org.hamcrest.Matcher;
+import org.hamcrest.TypeSafeDiagnosingMatcher;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.axonframework.test.matchers.Matchers.andNoMore;
+import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
+import static org.axonframework.test.matchers.Matchers.messageWithPayload;
+import static org.axonframework.test.matchers.Matchers.predicate;
+
+/**
+ * The payment lifecycle of an order, as decided by {@link TierInventory}: the payment intent, Stripe
+ * settling (processing), failed attempts, confirmation on time or late, Stripe's fee and refunds.
+ * The fixture's clock starts at {@link #NOW}, when every reservation is requested, so a hold ends
+ * at {@link #EXPIRES_AT} both in the events and in the fixture's deadline manager. Tests about
+ * deadlines build the aggregate from commands, so that its deadlines are really scheduled.
+ */
+class TierInventoryPaymentTest {
+
+    private static final EventId EVENT = new EventId(UUID.fromString("0000000e-0000-4000-8000-000000000001"));
+    private static final TierId GENERAL = new TierId(UUID.fromString("0000000a-0000-4000-8000-000000000001"));
+    private static final TierId VIP = new TierId(UUID.fromString("0000000a-0000-4000-8000-000000000002"));
+    private static final OrderId ORDER = new OrderId(UUID.fromString("0000000b-0000-4000-8000-000000000001"));
+    private static final OrderId ORDER_2 = new OrderId(UUID.fromString("0000000b-0000-4000-8000-000000000002"));
+    private static final OrderId ORDER_3 = new OrderId(UUID.fromString("0000000b-0000-4000-8000-000000000003"));
+    private static final OrderId UNKNOWN_ORDER = new OrderId(UUID.fromString("0000000b-0000-4000-8000-0000000000ff"));
+    private static final String ALICE = "alice";
+    private static final String BOB = "bob";
+    private static final String CAROL = "carol";
+    private static final String ORGANISER = "organiser";
+    private static final String INTENT = "pi_0001";
+    private static final String OTHER_INTENT = "pi_0002";
+    private static final String BALANCE_TRANSACTION = "txn_0001";
+
+    private static final String NAME = "Launch Night";
+    private static final Instant STARTS_AT = Instant.parse("2027-03-01T19:00:00Z");
+    private static final String CURRENCY = "EUR";
+    private static final int MAX_PER_ORDER = 6;
+    private static final long GENERAL_PRICE = 2500;
+    private static final long VIP_PRICE = 9000;
+    private static final Instant NOW = Instant.parse("2027-01-01T10:00:00Z");
+    private static final Duration HOLD = Duration.ofMinutes(15);
+    /** The usual end of every hold in these tests. */
+    private static final Instant EXPIRES_AT = NOW.plus(HOLD);
+    /** Until when a hold lasts while Stripe settles its payment: well after its usual end. */
+    private static final Instant HOLD_UNTIL = NOW.plus(Duration.ofHours(1));
+    private static final Instant CONFIRMED_AT = NOW.plus(Duration.ofMinutes(3));
+    private static final Instant FAILED_AT = NOW.plus(Duration.ofMinutes(5));
+    private static final String DECLINED = "card_declined";
+    private static final String DECLINED_MESSAGE = "Your card was declined.";
+    private static final String RESERVATION_EXPIRY = "reservation-expiry";
+
+    private AggregateTestFixture<TierInventory> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(TierInventory.class);
+    }
+
+    // ---- ConfirmOrder ----
+
+    @Test
+    void confirmOrder_aLiveHoldIsSoldOnTime() {
+        given(inventoryCreated(generalTier(10), vipTier(4)), reserved(ORDER, ALICE, generalSeats(2), vipSeats(1)))
+                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(
+                        orderConfirmed(ORDER, ALICE, false, generalSeats(2), vipSeats(1))), andNoMore()));
+    }
+
+    @Test
+    void confirmOrder_aLiveHoldStopsItsExpiry() {
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2))
+                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
+                .expectSuccessfulHandlerExecution()
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void confirmOrder_afterExpiryWithTheSeatsStillFreeIsALateSale() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              expired(ORDER, ALICE, generalSeats(2)))
+                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(
+                        orderConfirmed(ORDER, ALICE, true, generalSeats(2))), andNoMore()));
+    }
+
+    @Test
+    void confirmOrder_afterCancellationWithTheSeatsStillFreeIsALateSale() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              cancelled(ORDER, ALICE, generalSeats(2)))
+                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(
+                        orderConfirmed(ORDER, ALICE, true, generalSeats(2))), andNoMore()));
+    }
+
+    @Test
+    void confirmOrder_aLateSaleTakesItsSeats() {
+        given(inventoryCreated(generalTier(2)), reserved(ORDER, ALICE, generalSeats(2)),
+              expired(ORDER, ALICE, generalSeats(2)))
+                .andGivenCommands(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
+                .when(reserve(ORDER_2, BOB, 1))
+                .expectException(rejection(TierSoldOut.class, "TIER_SOLD_OUT",
+                        Map.of("tierId", GENERAL.toString(), "available", 0)))
+                .expectNoEvents();
+    }
+
+    @Test
+    void confirmOrder_afterExpiryWithTheSeatsGoneIsRefused() {
+        given(inventoryCreated(generalTier(2)), reserved(ORDER, ALICE, generalSeats(2)),
+              expired(ORDER, ALICE, generalSeats(2)), reserved(ORDER_2, BOB, generalSeats(1)))
+                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
+                .expectEvents(new LatePaymentRefused(EVENT, ORDER, ALICE, 2 * GENERAL_PRICE, CURRENCY));
+    }
+
+    @Test
+    void confirmOrder_afterCancellationWithTheEventFullIsRefused() {
+        given(inventoryCreatedWithMaxAttendees(2, generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              cancelled(ORDER, ALICE, generalSeats(2)), reserved(ORDER_2, BOB, generalSeats(1)))
+                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
+                .expectEvents(new LatePaymentRefused(EVENT, ORDER, ALICE, 2 * GENERAL_PRICE, CURRENCY));
+    }
+
+    @Test
+    void confirmOrder_aRepeatAfterTheSaleChangesNothing() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              confirmed(ORDER, ALICE, generalSeats(2)))
+                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void confirmOrder_aRepeatAfterALateSaleChangesNothing() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              expired(ORDER, ALICE, generalSeats(2)), lateConfirmed(ORDER, ALICE, generalSeats(2)))
+                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void confirmOrder_aRepeatAfterTheLatePaymentWasRefusedChangesNothingEvenWithSeatsFreeAgain() {
+        given(inventoryCreated(generalTier(2)), reserved(ORDER, ALICE, generalSeats(2)),
+              expired(ORDER, ALICE, generalSeats(2)), reserved(ORDER_2, BOB, generalSeats(1)),
+              latePaymentRefused(ORDER, ALICE, 2 * GENERAL_PRICE), expired(ORDER_2, BOB, generalSeats(1)))
+                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void confirmOrder_aRepeatAfterTheRefundChangesNothing() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              confirmed(ORDER, ALICE, generalSeats(2)), refunded(ORDER, ALICE, true, generalSeats(2)))
+                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void confirmOrder_anUnknownOrderIsNotConfirmable() {
+        given(inventoryCreated(generalTier(10)))
+                .when(new ConfirmOrder(EVENT, UNKNOWN_ORDER, CONFIRMED_AT))
+                .expectException(rejection(OrderNotConfirmable.class, "ORDER_NOT_CONFIRMABLE",
+                        Map.of("orderId", UNKNOWN_ORDER.toString())))
+                .expectNoEvents();
+    }
+
+    @Test
+    void confirmOrder_whileProcessingIsOnTimeAndStopsTheProcessingTimeout() {
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL))
+                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(
+                        orderConfirmed(ORDER, ALICE, false, generalSeats(2))), andNoMore()))
+                .expectNoScheduledDeadlines();
+    }
+
+    // ---- RecordPaymentIntent ----
+
+    @Test
+    void recordPaymentIntent_ofALiveHoldEmitsPaymentIntentCreated() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)))
+                .when(new RecordPaymentIntent(EVENT, ORDER, INTENT))
+                .expectEvents(new PaymentIntentCreated(EVENT, ORDER, INTENT));
+    }
+
+    @Test
+    void recordPaymentIntent_ofAnOrderWhoseHoldEndedIsStillRecorded() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              expired(ORDER, ALICE, generalSeats(2)))
+                .when(new RecordPaymentIntent(EVENT, ORDER, INTENT))
+                .expectEvents(new PaymentIntentCreated(EVENT, ORDER, INTENT));
+    }
+
+    @Test
+    void recordPaymentIntent_ofAnUnknownOrderIsRefused() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)))
+                .when(new RecordPaymentIntent(EVENT, UNKNOWN_ORDER, INTENT))
+                .expectException(rejection(OrderNotConfirmable.class, "ORDER_NOT_CONFIRMABLE",
+                        Map.of("orderId", UNKNOWN_ORDER.toString())))
+                .expectNoEvents();
+    }
+
+    @Test
+    void recordPaymentIntent_theSameIntentAgainEmitsNothing() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              new PaymentIntentCreated(EVENT, ORDER, INTENT))
+                .when(new RecordPaymentIntent(EVENT, ORDER, INTENT))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void recordPaymentIntent_anotherIntentForTheOrderIsRecorded() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              new PaymentIntentCreated(EVENT, ORDER, INTENT))
+                .when(new RecordPaymentIntent(EVENT, ORDER, OTHER_INTENT))
+                .expectEvents(new PaymentIntentCreated(EVENT, ORDER, OTHER_INTENT));
+    }
+
+    // ---- MarkPaymentProcessing ----
+
+    @Test
+    void markProcessing_emitsPaymentProcessingWithTheIdOfTheNewTimeout() {
+        AtomicReference<String> deadlineId = new AtomicReference<>();
+
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2))
+                .when(processing(ORDER, HOLD_UNTIL))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(predicate(payload -> {
+                    if (payload instanceof PaymentProcessing event && event.eventId().equals(EVENT)
+                            && event.orderId().equals(ORDER) && event.holdUntil().equals(HOLD_UNTIL)) {
+                        deadlineId.set(event.deadlineId());
+                        return true;
+                    }
+                    return false;
+                })), andNoMore()))
+                .expectScheduledDeadlineMatching(HOLD_UNTIL, predicate((DeadlineMessage<?> deadline) ->
+                        deadline.getIdentifier().equals(deadlineId.get())));
+    }
+
+    @Test
+    void markProcessing_movesTheTimeoutFromTheUsualEndToHoldUntil() {
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2))
+                .when(processing(ORDER, HOLD_UNTIL))
+                .expectScheduledDeadline(HOLD_UNTIL, ORDER)
+                .expectScheduledDeadlineWithName(HOLD_UNTIL, RESERVATION_EXPIRY)
+                .expectNoScheduledDeadline(EXPIRES_AT, ORDER);
+    }
+
+    @Test
+    void markProcessing_theHoldDoesNotExpireAtItsUsualTime() {
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL))
+                .whenTimeElapses(HOLD.plusSeconds(1))
+                .expectDeadlinesMet()
+                .expectNoEvents();
+    }
+
+    @Test
+    void markProcessing_theHoldExpiresAtHoldUntil() {
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL))
+                .whenTimeAdvancesTo(HOLD_UNTIL)
+                .expectTriggeredDeadlinesWithName(RESERVATION_EXPIRY)
+                .expectDeadlinesMet(ORDER)
+                .expectEvents(new ReservationExpired(EVENT, ORDER, ALICE, List.of(generalSeats(2))));
+    }
+
+    @Test
+    void markProcessing_aRepeatWhileProcessingChangesNothing() {
+        Instant later = HOLD_UNTIL.plus(Duration.ofHours(1));
+
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL))
+                .when(processing(ORDER, later))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents()
+                .expectScheduledDeadline(HOLD_UNTIL, ORDER)
+                .expectNoScheduledDeadline(later, ORDER);
+    }
+
+    @Test
+    void markProcessing_ofAnOrderWhoseHoldEndedDoesNothing() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              expired(ORDER, ALICE, generalSeats(2)))
+                .when(processing(ORDER, HOLD_UNTIL))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents()
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void markProcessing_ofAnUnknownOrderDoesNothing() {
+        given(inventoryCreated(generalTier(10)))
+                .when(processing(UNKNOWN_ORDER, HOLD_UNTIL))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents()
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void markProcessing_aConfirmedProcessingHoldDoesNotExpireAtHoldUntil() {
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL),
+                      new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
+                .whenTimeAdvancesTo(HOLD_UNTIL.plusSeconds(1))
+                .expectDeadlinesMet()
+                .expectNoEvents();
+    }
+
+    // ---- RecordPaymentFailure ----
+
+    @Test
+    void paymentFailure_beforeTheHoldEndsEmitsPaymentFailedAndKeepsTheHold() {
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2))
+                .when(failure(ORDER, FAILED_AT))
+                .expectEvents(new PaymentFailed(EVENT, ORDER, DECLINED, DECLINED_MESSAGE, EXPIRES_AT, null))
+                .expectScheduledDeadline(EXPIRES_AT, ORDER);
+    }
+
+    @Test
+    void paymentFailure_aHoldThatFailedOnceMayStillBeConfirmedOnTime() {
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), failure(ORDER, FAILED_AT))
+                .when(new ConfirmOrder(EVENT, ORDER, FAILED_AT.plusSeconds(30)))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(
+                        orderConfirmed(ORDER, ALICE, false, generalSeats(2))), andNoMore()));
+    }
+
+    @Test
+    void paymentFailure_duringProcessingBringsBackTheUsualExpiry() {
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL))
+                .when(failure(ORDER, FAILED_AT))
+                .expectScheduledDeadline(EXPIRES_AT, ORDER)
+                .expectScheduledDeadlineWithName(EXPIRES_AT, RESERVATION_EXPIRY)
+                .expectNoScheduledDeadline(HOLD_UNTIL, ORDER);
+    }
+
+    @Test
+    void paymentFailure_duringProcessingCarriesTheIdOfTheRestoredExpiry() {
+        AtomicReference<String> deadlineId = new AtomicReference<>();
+
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL))
+                .when(failure(ORDER, FAILED_AT))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(predicate(payload -> {
+                    if (payload instanceof PaymentFailed event && event.eventId().equals(EVENT)
+                            && event.orderId().equals(ORDER) && DECLINED.equals(event.code())
+                            && DECLINED_MESSAGE.equals(event.message()) && EXPIRES_AT.equals(event.expiresAt())
+                            && event.deadlineId() != null) {
+                        deadlineId.set(event.deadlineId());
+                        return true;
+                    }
+                    return false;
+                })), andNoMore()))
+                .expectScheduledDeadlineMatching(EXPIRES_AT, predicate((DeadlineMessage<?> deadline) ->
+                        deadline.getIdentifier().equals(deadlineId.get())));
+    }
+
+    @Test
+    void paymentFailure_duringProcessingThenAConfirmationStopsTheRestoredExpiry() {
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL),
+                      failure(ORDER, FAILED_AT))
+                .when(new ConfirmOrder(EVENT, ORDER, FAILED_AT.plusSeconds(30)))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(
+                        orderConfirmed(ORDER, ALICE, false, generalSeats(2))), andNoMore()))
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void paymentFailure_duringProcessingEndsIt_soStripeSettlingAgainMovesTheTimeoutAgain() {
+        Instant later = HOLD_UNTIL.plus(Duration.ofMinutes(30));
+
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL),
+                      failure(ORDER, FAILED_AT))
+                .when(processing(ORDER, later))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(predicate(payload ->
+                        payload instanceof PaymentProcessing event && event.orderId().equals(ORDER)
+                                && event.holdUntil().equals(later) && event.deadlineId() != null)), andNoMore()))
+                .expectScheduledDeadline(later, ORDER)
+                .expectNoScheduledDeadline(EXPIRES_AT, ORDER);
+    }
+
+    @Test
+    void paymentFailure_duringProcessingTheHoldThenExpiresAtItsUsualTime() {
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL),
+                      failure(ORDER, FAILED_AT))
+                .whenTimeElapses(HOLD.plusSeconds(1))
+                .expectDeadlinesMet(ORDER)
+                .expectEvents(new ReservationExpired(EVENT, ORDER, ALICE, List.of(generalSeats(2))));
+    }
+
+    @Test
+    void paymentFailure_afterTheHoldsUsualEndWhileProcessingExpiresTheOrder() {
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL))
+                .when(failure(ORDER, EXPIRES_AT.plus(Duration.ofMinutes(10))))
+                .expectEvents(new ReservationExpired(EVENT, ORDER, ALICE, List.of(generalSeats(2))))
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void paymentFailure_exactlyAtTheHoldsEndExpiresTheOrder() {
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2))
+                .when(failure(ORDER, EXPIRES_AT))
+                .expectEvents(new ReservationExpired(EVENT, ORDER, ALICE, List.of(generalSeats(2))))
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void paymentFailure_afterTheHoldsEndReleasesTheSeats() {
+        givenCommands(createInventory(generalTier(2)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL),
+                      failure(ORDER, EXPIRES_AT.plus(Duration.ofMinutes(10))))
+                .when(reserve(ORDER_2, BOB, 2))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(
+                        holdOf(ORDER_2, BOB, generalSeats(2))), andNoMore()));
+    }
+
+    @Test
+    void paymentFailure_afterTheHoldsEndLeavesAnExpiredOrderThatALatePaymentMayStillBuy() {
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL),
+                      failure(ORDER, EXPIRES_AT.plus(Duration.ofMinutes(10))))
+                .when(new ConfirmOrder(EVENT, ORDER, EXPIRES_AT.plus(Duration.ofMinutes(20))))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(
+                        orderConfirmed(ORDER, ALICE, true, generalSeats(2))), andNoMore()));
+    }
+
+    @Test
+    void paymentFailure_ofAnOrderWhoseHoldEndedDoesNothing() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              confirmed(ORDER, ALICE, generalSeats(2)))
+                .when(failure(ORDER, FAILED_AT))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void paymentFailure_ofAnUnknownOrderDoesNothing() {
+        given(inventoryCreated(generalTier(10)))
+                .when(failure(UNKNOWN_ORDER, FAILED_AT))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    // ---- RecordStripeFee ----
+
+    @Test
+    void recordStripeFee_emitsStripeFeeRecorded() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              confirmed(ORDER, ALICE, generalSeats(2)))
+                .when(new RecordStripeFee(EVENT, ORDER, BALANCE_TRANSACTION, 170, CURRENCY))
+                .expectEvents(new StripeFeeRecorded(EVENT, ORDER, BALANCE_TRANSACTION, 170, CURRENCY));
+    }
+
+    @Test
+    void recordStripeFee_isRecordedOncePerOrder() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              confirmed(ORDER, ALICE, generalSeats(2)),
+              new StripeFeeRecorded(EVENT, ORDER, BALANCE_TRANSACTION, 170, CURRENCY))
+                .when(new RecordStripeFee(EVENT, ORDER, BALANCE_TRANSACTION, 170, CURRENCY))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void recordStripeFee_theFeeOfAnotherOrderIsItsOwn() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              confirmed(ORDER, ALICE, generalSeats(2)), reserved(ORDER_2, BOB, generalSeats(1)),
+              confirmed(ORDER_2, BOB, generalSeats(1)),
+              new StripeFeeRecorded(EVENT, ORDER, BALANCE_TRANSACTION, 170, CURRENCY))
+                .when(new RecordStripeFee(EVENT, ORDER_2, "txn_0002", 95, CURRENCY))
+                .expectEvents(new StripeFeeRecorded(EVENT, ORDER_2, "txn_0002", 95, CURRENCY));
+    }
+
+    // ---- RequestRefund ----
+
+    @Test
+    void requestRefund_ofAConfirmedOrderEmitsRefundRequested() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              confirmed(ORDER, ALICE, generalSeats(2)))
+                .when(new RequestRefund(EVENT, ORDER, ORGANISER))
+                .expectEvents(new RefundRequested(EVENT, ORDER, ORGANISER));
+    }
+
+    @Test
+    void requestRefund_ofALateSaleEmitsRefundRequested() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              expired(ORDER, ALICE, generalSeats(2)), lateConfirmed(ORDER, ALICE, generalSeats(2)))
+                .when(new RequestRefund(EVENT, ORDER, ORGANISER))
+                .expectEvents(new RefundRequested(EVENT, ORDER, ORGANISER));
+    }
+
+    @Test
+    void requestRefund_aRepeatWhileTheRefundIsPendingDoesNothing() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              confirmed(ORDER, ALICE, generalSeats(2)), new RefundRequested(EVENT, ORDER, ORGANISER))
+                .when(new RequestRefund(EVENT, ORDER, ORGANISER))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void requestRefund_ofALiveHoldIsNotRefundable() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)))
+                .when(new RequestRefund(EVENT, ORDER, ORGANISER))
+                .expectException(orderNotRefundable(ORDER))
+                .expectNoEvents();
+    }
+
+    @Test
+    void requestRefund_ofAnExpiredOrderIsNotRefundable() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              expired(ORDER, ALICE, generalSeats(2)))
+                .when(new RequestRefund(EVENT, ORDER, ORGANISER))
+                .expectException(orderNotRefundable(ORDER))
+                .expectNoEvents();
+    }
+
+    @Test
+    void requestRefund_ofACancelledOrderIsNotRefundable() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              cancelled(ORDER, ALICE, generalSeats(2)))
+                .when(new RequestRefund(EVENT, ORDER, ORGANISER))
+                .expectException(orderNotRefundable(ORDER))
+                .expectNoEvents();
+    }
+
+    @Test
+    void requestRefund_ofARefusedLatePaymentIsNotRefundable() {
+        given(inventoryCreated(generalTier(2)), reserved(ORDER, ALICE, generalSeats(2)),
+              expired(ORDER, ALICE, generalSeats(2)), reserved(ORDER_2, BOB, generalSeats(1)),
+              latePaymentRefused(ORDER, ALICE, 2 * GENERAL_PRICE))
+                .when(new RequestRefund(EVENT, ORDER, ORGANISER))
+                .expectException(orderNotRefundable(ORDER))
+                .expectNoEvents();
+    }
+
+    @Test
+    void requestRefund_ofARefundedOrderIsNotRefundable() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              confirmed(ORDER, ALICE, generalSeats(2)), refunded(ORDER, ALICE, true, generalSeats(2)))
+                .when(new RequestRefund(EVENT, ORDER, ORGANISER))
+                .expectException(orderNotRefundable(ORDER))
+                .expectNoEvents();
+    }
+
+    @Test
+    void requestRefund_ofAnUnknownOrderIsNotRefundable() {
+        given(inventoryCreated(generalTier(10)))
+                .when(new RequestRefund(EVENT, UNKNOWN_ORDER, ORGANISER))
+                .expectException(orderNotRefundable(UNKNOWN_ORDER))
+                .expectNoEvents();
+    }
+
+    // ---- RecordRefund ----
+
+    @Test
+    void recordRefund_ofASoldOrderReleasesItsSeats() {
+        given(inventoryCreated(generalTier(10), vipTier(4)), reserved(ORDER, ALICE, generalSeats(2), vipSeats(1)),
+              confirmed(ORDER, ALICE, generalSeats(2), vipSeats(1)))
+                .when(new RecordRefund(EVENT, ORDER, 14_000))
+                .expectEvents(new OrderRefunded(EVENT, ORDER, ALICE, List.of(generalSeats(2), vipSeats(1)), 14_000,
+                        CURRENCY, true));
+    }
+
+    @Test
+    void recordRefund_ofARequestedRefundReleasesTheSeats() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              confirmed(ORDER, ALICE, generalSeats(2)), new RefundRequested(EVENT, ORDER, ORGANISER))
+                .when(new RecordRefund(EVENT, ORDER, 2 * GENERAL_PRICE))
+                .expectEvents(new OrderRefunded(EVENT, ORDER, ALICE, List.of(generalSeats(2)), 2 * GENERAL_PRICE,
+                        CURRENCY, true));
+    }
+
+    @Test
+    void recordRefund_ofALateSaleReleasesItsSeats() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              expired(ORDER, ALICE, generalSeats(2)), lateConfirmed(ORDER, ALICE, generalSeats(2)))
+                .when(new RecordRefund(EVENT, ORDER, 2 * GENERAL_PRICE))
+                .expectEvents(new OrderRefunded(EVENT, ORDER, ALICE, List.of(generalSeats(2)), 2 * GENERAL_PRICE,
+                        CURRENCY, true));
+    }
+
+    @Test
+    void recordRefund_ofARefusedLatePaymentReleasesNoSeats() {
+        given(inventoryCreated(generalTier(2)), reserved(ORDER, ALICE, generalSeats(2)),
+              expired(ORDER, ALICE, generalSeats(2)), reserved(ORDER_2, BOB, generalSeats(1)),
+              latePaymentRefused(ORDER, ALICE, 2 * GENERAL_PRICE))
+                .when(new RecordRefund(EVENT, ORDER, 2 * GENERAL_PRICE))
+                .expectEvents(new OrderRefunded(EVENT, ORDER, ALICE, List.of(generalSeats(2)), 2 * GENERAL_PRICE,
+                        CURRENCY, false));
+    }
+
+    @Test
+    void recordRefund_aRepeatAfterTheRefundDoesNothing() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              confirmed(ORDER, ALICE, generalSeats(2)), refunded(ORDER, ALICE, true, generalSeats(2)))
+                .when(new RecordRefund(EVENT, ORDER, 2 * GENERAL_PRICE))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void recordRefund_ofALiveHoldDoesNothing() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)))
+                .when(new RecordRefund(EVENT, ORDER, 2 * GENERAL_PRICE))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void recordRefund_ofAnExpiredOrderDoesNothing() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              expired(ORDER, ALICE, generalSeats(2)))
+                .when(new RecordRefund(EVENT, ORDER, 2 * GENERAL_PRICE))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void recordRefund_ofAnUnknownOrderDoesNothing() {
+        given(inventoryCreated(generalTier(10)))
+                .when(new RecordRefund(EVENT, UNKNOWN_ORDER, 2 * GENERAL_PRICE))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void recordRefund_theSeatsOfARefundedSaleCanBeReservedAgain() {
+        given(inventoryCreated(generalTier(2)), reserved(ORDER, ALICE, generalSeats(2)),
+              confirmed(ORDER, ALICE, generalSeats(2)))
+                .andGivenCommands(new RecordRefund(EVENT, ORDER, 2 * GENERAL_PRICE))
+                .when(reserve(ORDER_2, BOB, 2))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(
+                        holdOf(ORDER_2, BOB, generalSeats(2))), andNoMore()));
+    }
+
+    @Test
+    void recordRefund_aRefundedSaleNoLongerCountsAgainstMaxAttendees() {
+        given(inventoryCreatedWithMaxAttendees(2, generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              confirmed(ORDER, ALICE, generalSeats(2)), new RefundRequested(EVENT, ORDER, ORGANISER))
+                .andGivenCommands(new RecordRefund(EVENT, ORDER, 2 * GENERAL_PRICE))
+                .when(reserve(ORDER_2, BOB, 2))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(
+                        holdOf(ORDER_2, BOB, generalSeats(2))), andNoMore()));
+    }
+
+    @Test
+    void recordRefund_theSeatsOfARefundedLateSaleCanBeReservedAgain() {
+        given(inventoryCreatedWithMaxAttendees(2, generalTier(2)), reserved(ORDER, ALICE, generalSeats(2)),
+              expired(ORDER, ALICE, generalSeats(2)))
+                .andGivenCommands(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT),
+                                  new RecordRefund(EVENT, ORDER, 2 * GENERAL_PRICE))
+                .when(reserve(ORDER_2, BOB, 2))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(
+                        holdOf(ORDER_2, BOB, generalSeats(2))), andNoMore()));
+    }
+
+    @Test
+    void recordRefund_aRefusedLatePaymentNeverTouchesTheTierCounts() {
+        // 2 seats: Bob holds 1 while Alice's late payment for 2 is refused, then refunded
+        given(inventoryCreated(generalTier(2)), reserved(ORDER, ALICE, generalSeats(2)),
+              cancelled(ORDER, ALICE, generalSeats(2)), reserved(ORDER_2, BOB, generalSeats(1)))
+                .andGivenCommands(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT),
+                                  new RecordRefund(EVENT, ORDER, 2 * GENERAL_PRICE))
+                .when(reserve(ORDER_3, CAROL, 2))
+                .expectException(rejection(TierSoldOut.class, "TIER_SOLD_OUT",
+                        Map.of("tierId", GENERAL.toString(), "available", 1)))
+                .expectNoEvents();
+    }
+
+    @Test
+    void recordRefund_aRefusedLatePaymentNeverTouchesTheMaxAttendeesCount() {
+        given(inventoryCreatedWithMaxAttendees(2, generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              expired(ORDER, ALICE, generalSeats(2)), reserved(ORDER_2, BOB, generalSeats(1)))
+                .andGivenCommands(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT),
+                                  new RecordRefund(EVENT, ORDER, 2 * GENERAL_PRICE))
+                .when(reserve(ORDER_3, CAROL, 2))
+                .expectException(rejection(EventAtCapacity.class, "EVENT_AT_CAPACITY", Map.of("available", 1)))
+                .expectNoEvents();
+    }
+
+    @Test
+    void recordRefund_aRefusedLatePaymentLeavesTheFreeSeatOnSale() {
+        given(inventoryCreatedWithMaxAttendees(2, generalTier(2)), reserved(ORDER, ALICE, generalSeats(2)),
+              expired(ORDER, ALICE, generalSeats(2)), reserved(ORDER_2, BOB, generalSeats(1)))
+                .andGivenCommands(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT),
+                                  new RecordRefund(EVENT, ORDER, 2 * GENERAL_PRICE))
+                .when(reserve(ORDER_3, CAROL, 1))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(
+                        holdOf(ORDER_3, CAROL, generalSeats(1))), andNoMore()));
+    }
+
+    // ---- given: the fixture's clock starts at NOW, when every reservation is requested ----
+
+    private TestExecutor<TierInventory> given(Object... events) {
+        return fixture.givenCurrentTime(NOW).andGiven(events);
+    }
+
+    private TestExecutor<TierInventory> givenCommands(Object... commands) {
+        return fixture.givenCurrentTime(NOW).andGivenCommands(commands);
+    }
+
+    // ---- commands ----
+
+    private static CreateEventInventory createInventory(TierSpec... tiers) {
+        return new CreateEventInventory(EVENT, NAME, STARTS_AT, CURRENCY, null, false, MAX_PER_ORDER, List.of(tiers));
+    }
+
+    private static ReserveTickets reserve(OrderId orderId, String userId, int generalSeats) {
+        return new ReserveTickets(EVENT, orderId, userId, List.of(new TicketRequest(GENERAL, generalSeats)), false,
+                NOW, HOLD);
+    }
+
+    private static MarkPaymentProcessing processing(OrderId orderId, Instant holdUntil) {
+        return new MarkPaymentProcessing(EVENT, orderId, holdUntil);
+    }
+
+    private static RecordPaymentFailure failure(OrderId orderId, Instant at) {
+        return new RecordPaymentFailure(EVENT, orderId, DECLINED, DECLINED_MESSAGE, at);
+    }
+
+    // ---- events ----
+
+    private static TierSpec generalTier(int capacity) {
+        return new TierSpec(GENERAL, "General", GENERAL_PRICE, capacity);
+    }
+
+    private static TierSpec vipTier(int capacity) {
+        return new TierSpec(VIP, "VIP", VIP_PRICE, capacity);
+    }
+
+    private static EventInventoryCreated inventoryCreated(TierSpec... tiers) {
+        return new EventInventoryCreated(EVENT, NAME, STARTS_AT, CURRENCY, null, false, MAX_PER_ORDER, List.of(tiers));
+    }
+
+    private static EventInventoryCreated inventoryCreatedWithMaxAttendees(int maxAttendees, TierSpec... tiers) {
+        return new EventInventoryCreated(EVENT, NAME, STARTS_AT, CURRENCY, maxAttendees, false, MAX_PER_ORDER,
+                List.of(tiers));
+    }
+
+    private static ReservedLine generalSeats(int quantity) {
+        return new ReservedLine(GENERAL, quantity, GENERAL_PRICE);
+    }
+
+    private static ReservedLine vipSeats(int quantity) {
+        return new ReservedLine(VIP, quantity, VIP_PRICE);
+    }
+
+    private static long total(ReservedLine... lines) {
+        return Arrays.stream(lines).mapToLong(ReservedLine::amountCents).sum();
+    }
+
+    /** A hold requested at NOW; its expiry deadline id is a fixed stand-in, as no deadline manager ran. */
+    private static TicketsReserved reserved(OrderId orderId, String userId, ReservedLine... lines) {
+        return new TicketsReserved(EVENT, orderId, userId, List.of(lines), total(lines), CURRENCY, NOW, EXPIRES_AT,
+                "deadline-" + orderId);
+    }
+
+    private static ReservationCancelled cancelled(OrderId orderId, String userId, ReservedLine... lines) {
+        return new ReservationCancelled(EVENT, orderId, userId, List.of(lines), userId);
+    }
+
+    private static ReservationExpired expired(OrderId orderId, String userId, ReservedLine... lines) {
+        return new ReservationExpired(EVENT, orderId, userId, List.of(lines));
+    }
+
+    private static OrderConfirmed confirmed(OrderId orderId, String userId, ReservedLine... lines) {
+        return orderConfirmedEvent(orderId, userId, false, lines);
+    }
+
+    private static OrderConfirmed lateConfirmed(OrderId orderId, String userId, ReservedLine... lines) {
+        return orderConfirmedEvent(orderId, userId, true, lines);
+    }
+
+    private static OrderConfirmed orderConfirmedEvent(OrderId orderId, String userId, boolean late,
+                                                      ReservedLine... lines) {
+        List<IssuedTicket> tickets = new ArrayList<>();
+        for (ReservedLine line : lines) {
+            for (int i = 0; i < line.quantity(); i++) {
+                tickets.add(new IssuedTicket(TicketId.random(), line.tierId(), "CODE" + orderId + line.tierId() + i));
+            }
+        }
+        return new OrderConfirmed(EVENT, orderId, userId, List.of(lines), total(lines), CURRENCY, tickets,
+                CONFIRMED_AT, late);
+    }
+
+    private static LatePaymentRefused latePaymentRefused(OrderId orderId, String userId, long amountCents) {
+        return new LatePaymentRefused(EVENT, orderId, userId, amountCents, CURRENCY);
+    }
+
+    private static OrderRefunded refunded(OrderId orderId, String userId, boolean seatsReleased,
+                                          ReservedLine... lines) {
+        return new OrderRefunded(EVENT, orderId, userId, List.of(lines), total(lines), CURRENCY, seatsReleased);
+    }
+
+    // ---- matchers ----
+
+    /** A hold of these lines, requested at NOW and ending at EXPIRES_AT, with any non-blank deadline id. */
+    private static Matcher<Object> holdOf(OrderId orderId, String userId, ReservedLine... lines) {
+        return new TypeSafeDiagnosingMatcher<>() {
+            @Override
+            protected boolean matchesSafely(Object item, Description mismatch) {
+                boolean matches = item instanceof TicketsReserved hold
+                        && hold.eventId().equals(EVENT)
+                        && hold.orderId().equals(orderId)
+                        && hold.userId().equals(userId)
+                        && hold.lines().equals(List.of(lines))
+                        && hold.totalCents() == total(lines)
+                        && hold.currency().equals(CURRENCY)
+                        && hold.reservedAt().equals(NOW)
+                        && hold.expiresAt().equals(EXPIRES_AT)
+                        && hold.expiryDeadlineId() != null && !hold.expiryDeadlineId().isBlank();
+                if (!matches) {
+                    mismatch.appendText("was ").appendValue(item);
+                }
+                return matches;
+            }
+
+            @Override
+            public void describeTo(Description description) {
+                description.appendText("a hold of order ").appendValue(orderId).appendText(" for ")
+                           .appendValue(userId).appendText(" of ").appendValueList("[", ", ", "]", lines);
+            }
+        };
+    }
+
+    /**
+     * An OrderConfirmed of these lines at their total, on time or late, with one ticket per seat of
+     * the line's tier. The confirmation time is not checked: each test confirms at its own time.
+     */
+    private static Matcher<Object> orderConfirmed(OrderId orderId, String userId, boolean late,
+                                                  ReservedLine... lines) {
+        List<TierId> tierOfEachSeat = new ArrayList<>();
+        for (ReservedLine line : lines) {
+            for (int i = 0; i < line.quantity(); i++) {
+                tierOfEachSeat.add(line.tierId());
+            }
+        }
+        return new TypeSafeDiagnosingMatcher<>() {
+            @Override
+            protected boolean matchesSafely(Object item, Description mismatch) {
+                boolean matches = item instanceof OrderConfirmed confirmed
+                        && confirmed.eventId().equals(EVENT)
+                        && confirmed.orderId().equals(orderId)
+                        && confirmed.userId().equals(userId)
+                        && confirmed.lines().equals(List.of(lines))
+                        && confirmed.totalCents() == total(lines)
+                        && confirmed.currency().equals(CURRENCY)
+                        && confirmed.confirmedAt() != null
+                        && confirmed.late() == late
+                        && confirmed.tickets().stream().map(IssuedTicket::tierId).toList().equals(tierOfEachSeat);
+                if (!matches) {
+                    mismatch.appendText("was ").appendValue(item);
+                }
+                return matches;
+            }
+
+            @Override
+            public void describeTo(Description description) {
+                description.appendText(late ? "a late" : "an on-time").appendText(" OrderConfirmed of order ")
+                           .appendValue(orderId).appendText(" for ").appendValue(userId).appendText(" of ")
+                           .appendValueList("[", ", ", "]", lines).appendText(" with one ticket per seat");
+            }
+        };
+    }
+
+    private static Matcher<Object> orderNotRefundable(OrderId orderId) {
+        return rejection(OrderNotRefundable.class, "ORDER_NOT_REFUNDABLE", Map.of("orderId", orderId.toString()));
+    }
+
+    /** A rejection of this type and API code whose properties are exactly {@code properties}. */
+    private static Matcher<Object> rejection(Class<? extends Rejection> type, String code,
+                                             Map<String, Object> properties) {
+        return new TypeSafeDiagnosingMatcher<>() {
+            @Override
+            protected boolean matchesSafely(Object item, Description mismatch) {
+                if (!type.isInstance(item)) {
+                    mismatch.appendText("was ").appendValue(item);
+                    return false;
+                }
+                Rejection rejection = (Rejection) item;
+                boolean matches = rejection.code().equals(code)
+                        && Objects.equals(rejection.properties(), properties);
+                if (!matches) {
+                    mismatch.appendText("was ").appendValue(rejection.code()).appendText(" with ")
+                            .appendValue(rejection.properties());
+                }
+                return matches;
+            }
+
+            @Override
+            public void describeTo(Description description) {
+                description.appendText(type.getSimpleName()).appendText(" ").appendValue(code)
+                           .appendText(" with ").appendValue(properties);
+            }
+        };
+    }
+}
