@@ -6,13 +6,17 @@ import dev.ticketing.platform.testing.ApiClient;
 import dev.ticketing.platform.testing.TestDatabase;
 import dev.ticketing.platform.testing.TestTokens;
 import dev.ticketing.query.QuerySideApplication;
+import dev.ticketing.stripestandin.StandinServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -20,24 +24,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The two sides as separate applications that share nothing but the database: what the command
- * side stores, the query side's projections pick up from the event store.
+ * The two sides as separate applications that share nothing but the database (and Stripe, here
+ * the stand-in): what the command side stores, the query side's projections pick up.
  */
 class SplitSidesTest {
 
+    private static ConfigurableApplicationContext stripe;
     private static ConfigurableApplicationContext commandSide;
     private static ConfigurableApplicationContext querySide;
     private static ApiClient commands;
     private static ApiClient queries;
 
     @BeforeAll
-    static void startBothSides() {
+    static void startBothSides() throws IOException {
         TestDatabase.Schema schema = TestDatabase.freshSchema();
-        String[] shared = {"--server.port=0", "--spring.datasource.url=" + schema.url(),
+        String[] database = {"--spring.datasource.url=" + schema.url(),
                 "--spring.datasource.username=" + schema.user(), "--spring.datasource.password=" + schema.password(),
                 "--ticketing.security.jwt.hmac-secret=" + TestTokens.SECRET};
-        commandSide = new SpringApplicationBuilder(CommandSideApplication.class).run(shared);
-        querySide = new SpringApplicationBuilder(QuerySideApplication.class).run(shared);
+        int commandPort = freePort();
+        stripe = StandinServer.start("http://localhost:" + commandPort + "/api/v1/stripe/webhook", "whsec_split");
+        commandSide = new SpringApplicationBuilder(CommandSideApplication.class).run(concat(database,
+                "--server.port=" + commandPort, "--ticketing.stripe.secret-key=sk_test_split",
+                "--ticketing.stripe.webhook-secret=whsec_split",
+                "--ticketing.stripe.api-base=http://localhost:" + StandinServer.port(stripe) + "/stripe-emulator"));
+        querySide = new SpringApplicationBuilder(QuerySideApplication.class).run(concat(database, "--server.port=0"));
         commands = ApiClient.onPort(port(commandSide));
         queries = ApiClient.onPort(port(querySide));
     }
@@ -49,6 +59,9 @@ class SplitSidesTest {
         }
         if (commandSide != null) {
             commandSide.close();
+        }
+        if (stripe != null) {
+            stripe.close();
         }
     }
 
@@ -80,9 +93,23 @@ class SplitSidesTest {
         assertThat(availability.path("available").asInt()).isEqualTo(77);
         assertThat(availability.path("tiers").get(0).path("available").asInt()).isEqualTo(77);
 
+        // the payment saga ran on the command side: the query side shows the payment intent
+        await().atMost(Duration.ofSeconds(10)).until(() -> queries.get("/api/v1/orders/" + orderId, buyer).body()
+                .path("payment").path("paymentIntentId").asText().startsWith("pi_"));
+
         // and the command side serves no reads, the query side no writes
         assertThat(commands.get("/api/v1/events/" + eventId + "/availability", null).status()).isEqualTo(404);
         assertThat(queries.post("/api/v1/orders/" + orderId + "/cancel", buyer, Map.of()).status()).isEqualTo(404);
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        return java.util.stream.Stream.concat(Arrays.stream(first), Arrays.stream(more)).toArray(String[]::new);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private static int port(ConfigurableApplicationContext context) {

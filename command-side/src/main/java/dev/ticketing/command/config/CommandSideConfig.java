@@ -1,5 +1,6 @@
 package dev.ticketing.command.config;
 
+import dev.ticketing.command.payment.PaymentSaga;
 import dev.ticketing.command.payment.StripeSettings;
 import dev.ticketing.command.reservation.OrderDirectory;
 import org.axonframework.config.EventProcessingConfigurer;
@@ -46,4 +47,16 @@ public class CommandSideConfig {
                 .registerListenerInvocationErrorHandler(OrderDirectory.PROCESSING_GROUP,
                         configuration -> PropagatingErrorHandler.instance());
     }
+
+    /**
+     * A Stripe call that fails (Stripe or the network down) must not be skipped: the saga's
+     * processor stops at the event and retries it with back-off. Every call is idempotent.
+     */
+    @Autowired
+    void paymentSagaRetriesFailedStripeCalls(EventProcessingConfigurer processing) {
+        processing.registerListenerInvocationErrorHandler(PAYMENT_SAGA_PROCESSOR,
+                configuration -> PropagatingErrorHandler.instance());
+    }
+
+    static final String PAYMENT_SAGA_PROCESSOR = PaymentSaga.class.getSimpleName() + "Processor";
 }

@@ -253,7 +253,7 @@ public class TierInventory {
             throw new OrderNotConfirmable(command.orderId());
         }
         if (order.outcome() != Outcome.EXPIRED && order.outcome() != Outcome.CANCELLED) {
-            return order.outcome(); // confirmed, refunded or refused already
+            return null; // confirmed, refunded or refused already
         }
         if (seatsFree(order.lines())) {
             return confirm(command.orderId(), order.userId(), order.lines(), order.totalCents(), order.currency(),
@@ -293,10 +293,13 @@ public class TierInventory {
     @CommandHandler
     public void handle(MarkPaymentProcessing command, DeadlineManager deadlineManager) {
         UUID orderId = command.orderId().value();
-        if (holds.containsKey(orderId) && !processing.contains(orderId)) {
+        TicketsReserved hold = holds.get(orderId);
+        if (hold != null && !processing.contains(orderId)) {
+            // never shorter than the hold itself
+            Instant holdUntil = command.holdUntil().isAfter(hold.expiresAt()) ? command.holdUntil() : hold.expiresAt();
             deadlineManager.cancelSchedule(RESERVATION_EXPIRY, holdDeadlines.get(orderId));
-            String deadlineId = deadlineManager.schedule(command.holdUntil(), RESERVATION_EXPIRY, command.orderId());
-            apply(new PaymentProcessing(eventId, command.orderId(), command.holdUntil(), deadlineId));
+            String deadlineId = deadlineManager.schedule(holdUntil, RESERVATION_EXPIRY, command.orderId());
+            apply(new PaymentProcessing(eventId, command.orderId(), holdUntil, deadlineId));
         }
     }
 
@@ -327,7 +330,9 @@ public class TierInventory {
 
     @CommandHandler
     public void handle(RecordStripeFee command) {
-        if (!feesRecorded.contains(command.orderId().value())) {
+        UUID orderId = command.orderId().value();
+        boolean known = holds.containsKey(orderId) || closed.containsKey(orderId);
+        if (known && !feesRecorded.contains(orderId)) {
             apply(new StripeFeeRecorded(eventId, command.orderId(), command.balanceTransactionId(), command.feeCents(),
                     command.currency()));
         }

@@ -11,6 +11,7 @@ import dev.ticketing.api.payment.LatePaymentRefused;
 import dev.ticketing.api.payment.OrderRefunded;
 import dev.ticketing.api.payment.RecordPaymentIntent;
 import dev.ticketing.api.payment.RefundRequested;
+import dev.ticketing.api.rejection.Rejection;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventhandling.Timestamp;
@@ -104,7 +105,15 @@ public class PaymentSaga {
         }
     }
 
+    /**
+     * A refusal by the inventory is final and only logged; any other failure (Stripe or the
+     * database out of reach) propagates, and the event is handled again (CommandSideConfig).
+     */
     private void send(Object command) {
-        commands.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(BY_STRIPE));
+        try {
+            commands.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(BY_STRIPE));
+        } catch (Rejection refused) {
+            log.warn("Order {}: {} refused with {}", orderId, command.getClass().getSimpleName(), refused.code());
+        }
     }
 }

@@ -298,6 +298,15 @@ class TierInventoryPaymentTest {
     }
 
     @Test
+    void markProcessing_neverShortensTheHold() {
+        Instant tooSoon = NOW.plus(Duration.ofMinutes(5));
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2))
+                .when(processing(ORDER, tooSoon))
+                .expectScheduledDeadline(EXPIRES_AT, ORDER)
+                .expectNoScheduledDeadline(tooSoon, ORDER);
+    }
+
+    @Test
     void markProcessing_theHoldDoesNotExpireAtItsUsualTime() {
         givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL))
                 .whenTimeElapses(HOLD.plusSeconds(1))
@@ -493,6 +502,14 @@ class TierInventoryPaymentTest {
               confirmed(ORDER, ALICE, generalSeats(2)))
                 .when(new RecordStripeFee(EVENT, ORDER, BALANCE_TRANSACTION, 170, CURRENCY))
                 .expectEvents(new StripeFeeRecorded(EVENT, ORDER, BALANCE_TRANSACTION, 170, CURRENCY));
+    }
+
+    @Test
+    void recordStripeFee_ofAnUnknownOrderIsIgnored() {
+        given(inventoryCreated(generalTier(10)))
+                .when(new RecordStripeFee(EVENT, UNKNOWN_ORDER, BALANCE_TRANSACTION, 170, CURRENCY))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
     }
 
     @Test
