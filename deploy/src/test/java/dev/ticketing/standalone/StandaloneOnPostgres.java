@@ -36,10 +36,7 @@ public abstract class StandaloneOnPostgres {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        TestDatabase.Schema schema = TestDatabase.freshSchema();
-        registry.add("spring.datasource.url", schema::url);
-        registry.add("spring.datasource.username", schema::user);
-        registry.add("spring.datasource.password", schema::password);
+        TestDatabase.useFreshSchema(registry);
     }
 
     @LocalServerPort

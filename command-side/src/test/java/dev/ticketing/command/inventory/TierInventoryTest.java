@@ -1,8 +1,5 @@
 package dev.ticketing.command.inventory;
 
-import dev.ticketing.api.EventId;
-import dev.ticketing.api.OrderId;
-import dev.ticketing.api.TicketId;
 import dev.ticketing.api.TierId;
 import dev.ticketing.api.inventory.AddTier;
 import dev.ticketing.api.inventory.CancelReservation;
@@ -16,7 +13,6 @@ import dev.ticketing.api.inventory.ReservationCancelled;
 import dev.ticketing.api.inventory.ReservationExpired;
 import dev.ticketing.api.inventory.ReserveTickets;
 import dev.ticketing.api.inventory.ReservedLine;
-import dev.ticketing.api.inventory.TicketRequest;
 import dev.ticketing.api.inventory.TicketsReserved;
 import dev.ticketing.api.inventory.TierAdded;
 import dev.ticketing.api.inventory.TierCapacityChanged;
@@ -24,12 +20,8 @@ import dev.ticketing.api.inventory.TierSpec;
 import dev.ticketing.api.payment.LatePaymentRefused;
 import dev.ticketing.api.rejection.CapacityBelowCommitted;
 import dev.ticketing.api.rejection.EventAtCapacity;
-import dev.ticketing.api.rejection.InvalidRequest;
 import dev.ticketing.api.rejection.MembershipRequired;
-import dev.ticketing.api.rejection.OrderNotCancellable;
-import dev.ticketing.api.rejection.OrderNotConfirmable;
 import dev.ticketing.api.rejection.PendingOrderExists;
-import dev.ticketing.api.rejection.Rejection;
 import dev.ticketing.api.rejection.TierNotFound;
 import dev.ticketing.api.rejection.TierSoldOut;
 import org.axonframework.deadline.DeadlineMessage;
@@ -42,16 +34,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static dev.ticketing.command.inventory.InventoryFixtures.*;
 import static org.axonframework.test.matchers.Matchers.andNoMore;
 import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
 import static org.axonframework.test.matchers.Matchers.messageWithPayload;
@@ -59,36 +47,11 @@ import static org.axonframework.test.matchers.Matchers.predicate;
 import static org.hamcrest.Matchers.startsWith;
 
 /**
- * The rules of one event's tickets, as decided by {@link TierInventory}. The fixture's clock starts
- * at {@link #NOW}, which is also when every reservation is requested, so the holds expire at
- * {@code NOW + HOLD} both in the events and in the fixture's deadline manager.
+ * The rules of one event's tickets, as decided by {@link TierInventory}. The fixture's clock starts at
+ * {@link InventoryFixtures#NOW}, which is also when every reservation is requested, so the holds expire
+ * at {@code NOW + HOLD} both in the events and in the fixture's deadline manager.
  */
 class TierInventoryTest {
-
-    private static final EventId EVENT = new EventId(UUID.fromString("0000000e-0000-4000-8000-000000000001"));
-    private static final TierId GENERAL = new TierId(UUID.fromString("0000000a-0000-4000-8000-000000000001"));
-    private static final TierId VIP = new TierId(UUID.fromString("0000000a-0000-4000-8000-000000000002"));
-    private static final TierId BALCONY = new TierId(UUID.fromString("0000000a-0000-4000-8000-000000000003"));
-    private static final TierId UNKNOWN_TIER = new TierId(UUID.fromString("0000000a-0000-4000-8000-0000000000ff"));
-    private static final OrderId ORDER = new OrderId(UUID.fromString("0000000b-0000-4000-8000-000000000001"));
-    private static final OrderId ORDER_2 = new OrderId(UUID.fromString("0000000b-0000-4000-8000-000000000002"));
-    private static final OrderId UNKNOWN_ORDER = new OrderId(UUID.fromString("0000000b-0000-4000-8000-0000000000ff"));
-    private static final String ALICE = "alice";
-    private static final String BOB = "bob";
-    private static final String ORGANISER = "organiser";
-    private static final boolean MEMBER = true;
-    private static final boolean NOT_MEMBER = false;
-
-    private static final String NAME = "Launch Night";
-    private static final Instant STARTS_AT = Instant.parse("2027-03-01T19:00:00Z");
-    private static final String CURRENCY = "EUR";
-    private static final int MAX_PER_ORDER = 6;
-    private static final long GENERAL_PRICE = 2500;
-    private static final long VIP_PRICE = 9000;
-    private static final Instant NOW = Instant.parse("2027-01-01T10:00:00Z");
-    private static final Duration HOLD = Duration.ofMinutes(15);
-    private static final Instant CONFIRMED_AT = NOW.plus(Duration.ofMinutes(3));
-    private static final String RESERVATION_EXPIRY = "reservation-expiry";
 
     private AggregateTestFixture<TierInventory> fixture;
 
@@ -668,114 +631,7 @@ class TierInventoryTest {
         return fixture.givenCurrentTime(NOW).andGivenCommands(commands);
     }
 
-    // ---- commands ----
-
-    private static CreateEventInventory createInventory(TierSpec... tiers) {
-        return new CreateEventInventory(EVENT, NAME, STARTS_AT, CURRENCY, null, false, MAX_PER_ORDER, List.of(tiers));
-    }
-
-    private static ReserveTickets reserve(OrderId orderId, String userId, List<TicketRequest> lines) {
-        return new ReserveTickets(EVENT, orderId, userId, lines, NOT_MEMBER, NOW, HOLD);
-    }
-
-    private static List<TicketRequest> lines(TierId tier, int quantity) {
-        return List.of(new TicketRequest(tier, quantity));
-    }
-
-    private static List<TicketRequest> lines(TierId tier, int quantity, TierId otherTier, int otherQuantity) {
-        return List.of(new TicketRequest(tier, quantity), new TicketRequest(otherTier, otherQuantity));
-    }
-
-    // ---- events ----
-
-    private static TierSpec generalTier(int capacity) {
-        return new TierSpec(GENERAL, "General", GENERAL_PRICE, capacity);
-    }
-
-    private static TierSpec vipTier(int capacity) {
-        return new TierSpec(VIP, "VIP", VIP_PRICE, capacity);
-    }
-
-    private static EventInventoryCreated inventoryCreated(TierSpec... tiers) {
-        return new EventInventoryCreated(EVENT, NAME, STARTS_AT, CURRENCY, null, false, MAX_PER_ORDER, List.of(tiers));
-    }
-
-    private static EventInventoryCreated inventoryCreatedWithMaxAttendees(int maxAttendees, TierSpec... tiers) {
-        return new EventInventoryCreated(EVENT, NAME, STARTS_AT, CURRENCY, maxAttendees, false, MAX_PER_ORDER,
-                List.of(tiers));
-    }
-
-    private static EventInventoryCreated membersOnlyInventoryCreated(TierSpec... tiers) {
-        return new EventInventoryCreated(EVENT, NAME, STARTS_AT, CURRENCY, null, true, MAX_PER_ORDER, List.of(tiers));
-    }
-
-    private static ReservedLine generalSeats(int quantity) {
-        return new ReservedLine(GENERAL, quantity, GENERAL_PRICE);
-    }
-
-    private static ReservedLine vipSeats(int quantity) {
-        return new ReservedLine(VIP, quantity, VIP_PRICE);
-    }
-
-    /** A hold requested at NOW; its expiry deadline id is a fixed stand-in, as no deadline manager ran. */
-    private static TicketsReserved reserved(OrderId orderId, String userId, ReservedLine... lines) {
-        long total = Arrays.stream(lines).mapToLong(ReservedLine::amountCents).sum();
-        return new TicketsReserved(EVENT, orderId, userId, List.of(lines), total, CURRENCY, NOW, NOW.plus(HOLD),
-                "deadline-" + orderId);
-    }
-
-    private static ReservationCancelled cancelled(OrderId orderId, String userId, ReservedLine... lines) {
-        return new ReservationCancelled(EVENT, orderId, userId, List.of(lines), userId);
-    }
-
-    private static ReservationExpired expired(OrderId orderId, String userId, ReservedLine... lines) {
-        return new ReservationExpired(EVENT, orderId, userId, List.of(lines));
-    }
-
-    private static OrderConfirmed confirmed(OrderId orderId, String userId, ReservedLine... lines) {
-        List<IssuedTicket> tickets = new ArrayList<>();
-        for (ReservedLine line : lines) {
-            for (int i = 0; i < line.quantity(); i++) {
-                tickets.add(new IssuedTicket(TicketId.random(), line.tierId(), "CODE" + orderId + line.tierId() + i));
-            }
-        }
-        long total = Arrays.stream(lines).mapToLong(ReservedLine::amountCents).sum();
-        return new OrderConfirmed(EVENT, orderId, userId, List.of(lines), total, CURRENCY, tickets, CONFIRMED_AT, false);
-    }
-
     // ---- matchers ----
-
-    /** A granted hold equal to {@code expected} except for its expiry deadline id, which must be present. */
-    private static Matcher<Object> holdLike(TicketsReserved expected) {
-        return new TypeSafeDiagnosingMatcher<>() {
-            @Override
-            protected boolean matchesSafely(Object item, Description mismatch) {
-                if (!(item instanceof TicketsReserved actual)) {
-                    mismatch.appendText("was ").appendValue(item);
-                    return false;
-                }
-                boolean sameHold = actual.eventId().equals(expected.eventId())
-                        && actual.orderId().equals(expected.orderId())
-                        && actual.userId().equals(expected.userId())
-                        && actual.lines().equals(expected.lines())
-                        && actual.totalCents() == expected.totalCents()
-                        && actual.currency().equals(expected.currency())
-                        && actual.reservedAt().equals(expected.reservedAt())
-                        && actual.expiresAt().equals(expected.expiresAt());
-                boolean hasDeadlineId = actual.expiryDeadlineId() != null && !actual.expiryDeadlineId().isBlank();
-                if (!sameHold || !hasDeadlineId) {
-                    mismatch.appendText("was ").appendValue(actual);
-                }
-                return sameHold && hasDeadlineId;
-            }
-
-            @Override
-            public void describeTo(Description description) {
-                description.appendText("a hold like ").appendValue(expected)
-                           .appendText(" with any non-blank expiryDeadlineId");
-            }
-        };
-    }
 
     /** An OrderConfirmed with one ticket per seat, of these tiers in order, with distinct ids and codes. */
     private static Matcher<Object> ticketsFor(TierId... tierOfEachSeat) {
@@ -802,70 +658,6 @@ class TierInventoryTest {
             public void describeTo(Description description) {
                 description.appendText("OrderConfirmed with tickets of tiers ").appendValueList("[", ", ", "]",
                         tierOfEachSeat).appendText(", distinct non-blank codes and distinct ticket ids");
-            }
-        };
-    }
-
-    private static Matcher<Object> orderNotCancellable(OrderId orderId) {
-        return rejection(OrderNotCancellable.class, "ORDER_NOT_CANCELLABLE", Map.of("orderId", orderId.toString()));
-    }
-
-    private static Matcher<Object> orderNotConfirmable(OrderId orderId) {
-        return rejection(OrderNotConfirmable.class, "ORDER_NOT_CONFIRMABLE", Map.of("orderId", orderId.toString()));
-    }
-
-    /** VALIDATION_FAILED naming the offending field. */
-    private static Matcher<Object> invalidRequest(String field) {
-        return new TypeSafeDiagnosingMatcher<>() {
-            @Override
-            protected boolean matchesSafely(Object item, Description mismatch) {
-                if (!(item instanceof InvalidRequest rejection)) {
-                    mismatch.appendText("was ").appendValue(item);
-                    return false;
-                }
-                boolean matches = rejection.code().equals("VALIDATION_FAILED")
-                        && rejection.properties().get("errors") instanceof List<?> errors
-                        && errors.size() == 1
-                        && errors.get(0) instanceof Map<?, ?> error
-                        && field.equals(error.get("field"));
-                if (!matches) {
-                    mismatch.appendText("was ").appendValue(rejection.code()).appendText(" with ")
-                            .appendValue(rejection.properties());
-                }
-                return matches;
-            }
-
-            @Override
-            public void describeTo(Description description) {
-                description.appendText("InvalidRequest VALIDATION_FAILED on field ").appendValue(field);
-            }
-        };
-    }
-
-    /** A rejection of this type and API code whose properties are exactly {@code properties}. */
-    private static Matcher<Object> rejection(Class<? extends Rejection> type, String code,
-                                             Map<String, Object> properties) {
-        return new TypeSafeDiagnosingMatcher<>() {
-            @Override
-            protected boolean matchesSafely(Object item, Description mismatch) {
-                if (!type.isInstance(item)) {
-                    mismatch.appendText("was ").appendValue(item);
-                    return false;
-                }
-                Rejection rejection = (Rejection) item;
-                boolean matches = rejection.code().equals(code)
-                        && Objects.equals(rejection.properties(), properties);
-                if (!matches) {
-                    mismatch.appendText("was ").appendValue(rejection.code()).appendText(" with ")
-                            .appendValue(rejection.properties());
-                }
-                return matches;
-            }
-
-            @Override
-            public void describeTo(Description description) {
-                description.appendText(type.getSimpleName()).appendText(" ").appendValue(code)
-                           .appendText(" with ").appendValue(properties);
             }
         };
     }

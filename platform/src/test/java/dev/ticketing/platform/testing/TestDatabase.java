@@ -1,5 +1,7 @@
 package dev.ticketing.platform.testing;
 
+import org.springframework.test.context.DynamicPropertyRegistry;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -34,6 +36,14 @@ public final class TestDatabase {
         }
         String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + name;
         return new Schema(name, url, user, password);
+    }
+
+    /** For a {@code @DynamicPropertySource}: the application under test gets a fresh schema. */
+    public static void useFreshSchema(DynamicPropertyRegistry registry) {
+        Schema schema = freshSchema();
+        registry.add("spring.datasource.url", schema::url);
+        registry.add("spring.datasource.username", schema::user);
+        registry.add("spring.datasource.password", schema::password);
     }
 
     private static String env(String name, String fallback) {

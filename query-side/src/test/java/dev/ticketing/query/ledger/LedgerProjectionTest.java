@@ -66,10 +66,7 @@ class LedgerProjectionTest {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        TestDatabase.Schema schema = TestDatabase.freshSchema();
-        registry.add("spring.datasource.url", schema::url);
-        registry.add("spring.datasource.username", schema::user);
-        registry.add("spring.datasource.password", schema::password);
+        TestDatabase.useFreshSchema(registry);
     }
 
     @LocalServerPort
