@@ -8,13 +8,17 @@ import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.deadline.DeadlineMessage;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
+import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+
+import java.util.Map;
 
 /** Axon wiring of the command side. */
 @Configuration
@@ -29,12 +33,25 @@ public class CommandSideConfig {
     }
 
     /**
-     * Who caused an event, and the Idempotency-Key of a reservation, travel from the command's
-     * metadata onto the events it produces.
+     * Every event says what caused it: {@code causationId} is the message that produced it,
+     * {@code correlationId} the first message of the chain (a request's command, or the Stripe
+     * event id a webhook brings), so an auditor can follow a webhook to the confirmation.
+     */
+    @Bean
+    CorrelationDataProvider messageOrigin() {
+        return new MessageOriginProvider("causationId", "correlationId");
+    }
+
+    /**
+     * Who caused an event: the user (buyer, organiser, {@code stripe}) travels from the command's
+     * metadata; a deadline has no user, so what it causes is {@code system}'s. The Idempotency-Key
+     * of a reservation travels too (the order directory records it).
      */
     @Bean
     CorrelationDataProvider commandContextCorrelation() {
-        return new SimpleCorrelationDataProvider("userId", "idempotencyKey", "requestHash");
+        var fromMetadata = new SimpleCorrelationDataProvider("userId", "idempotencyKey", "requestHash");
+        return message -> message instanceof DeadlineMessage<?>
+                ? Map.of("userId", "system") : fromMetadata.correlationDataFor(message);
     }
 
     /**

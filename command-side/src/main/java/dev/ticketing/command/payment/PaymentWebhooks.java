@@ -78,12 +78,12 @@ public class PaymentWebhooks {
         Order o = order.get();
         Instant now = clock.instant();
         return switch (intent.status()) {
-            case "succeeded" -> send(o, new ConfirmOrder(o.eventId(), o.orderId(), now), "confirmed");
-            case "processing" -> send(o, new MarkPaymentProcessing(o.eventId(), o.orderId(),
+            case "succeeded" -> send(notification, o, new ConfirmOrder(o.eventId(), o.orderId(), now), "confirmed");
+            case "processing" -> send(notification, o, new MarkPaymentProcessing(o.eventId(), o.orderId(),
                     now.plus(settings.maxProcessing())), "processing");
-            case "canceled" -> send(o, new CancelReservation(o.eventId(), o.orderId(), STRIPE), "cancelled");
+            case "canceled" -> send(notification, o, new CancelReservation(o.eventId(), o.orderId(), STRIPE), "cancelled");
             case "requires_payment_method" -> "payment_intent.payment_failed".equals(notification.type())
-                    ? send(o, new RecordPaymentFailure(o.eventId(), o.orderId(), intent.lastErrorCode(),
+                    ? send(notification, o, new RecordPaymentFailure(o.eventId(), o.orderId(), intent.lastErrorCode(),
                             intent.lastErrorMessage(), now), "payment failed")
                     : "nothing to do";
             default -> "nothing to do";
@@ -100,7 +100,7 @@ public class PaymentWebhooks {
         }
         StripeGateway.Fee fee = stripe.fee(notification.balanceTransactionId());
         Order o = order.get();
-        return send(o, new RecordStripeFee(o.eventId(), o.orderId(), notification.balanceTransactionId(),
+        return send(notification, o, new RecordStripeFee(o.eventId(), o.orderId(), notification.balanceTransactionId(),
                 fee.feeCents(), fee.currency()), "fee " + fee.feeCents());
     }
 
@@ -113,7 +113,7 @@ public class PaymentWebhooks {
             return "not an order of ours";
         }
         Order o = order.get();
-        return send(o, new RecordRefund(o.eventId(), o.orderId(), notification.amountRefunded()), "refunded");
+        return send(notification, o, new RecordRefund(o.eventId(), o.orderId(), notification.amountRefunded()), "refunded");
     }
 
     private record Order(EventId eventId, OrderId orderId) {
@@ -132,11 +132,12 @@ public class PaymentWebhooks {
     }
 
     /** A command the inventory refuses (e.g. cancelling an order already confirmed) is a handled outcome. */
-    private String send(Order order, Object command, String done) {
+    /** Sent as Stripe's, correlated with the Stripe event, so the events it causes can be traced to it. */
+    private String send(StripeGateway.Notification notification, Order order, Object command, String done) {
         MDC.put("orderId", order.orderId().toString());
         MDC.put("eventId", order.eventId().toString());
         try {
-            commands.send(order.eventId(), command, STRIPE, Map.of());
+            commands.send(order.eventId(), command, STRIPE, Map.of("correlationId", notification.id()));
             return done;
         } catch (Rejection refused) {
             return "refused: " + refused.code();

@@ -4,6 +4,8 @@ import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.jdbc.UnitOfWorkAwareConnectionProviderWrapper;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
+import org.axonframework.eventhandling.deadletter.jdbc.JdbcSequencedDeadLetterQueue;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
@@ -14,6 +16,8 @@ import org.axonframework.modelling.saga.repository.jdbc.GenericSagaSqlSchema;
 import org.axonframework.modelling.saga.repository.jdbc.JdbcSagaStore;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
+import org.axonframework.springboot.EventProcessorProperties;
+import org.axonframework.springboot.util.DeadLetterQueueProviderConfigurerModule;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -68,6 +72,27 @@ public class EventStoreConfig {
                 .serializer(serializer)
                 .claimTimeout(claimTimeout)
                 .build();
+    }
+
+    /**
+     * Dead letters of the projections (those with {@code dlq.enabled}) in the same database, through
+     * the JDBC queue: Axon's starter would otherwise pick its JPA queue, as JPA is present.
+     */
+    @Bean
+    DeadLetterQueueProviderConfigurerModule deadLetterQueues(EventProcessorProperties processorProperties,
+                                                             ConnectionProvider axonConnectionProvider,
+                                                             TransactionManager transactionManager,
+                                                             @Qualifier("eventSerializer") Serializer eventSerializer,
+                                                             Serializer serializer) {
+        return new DeadLetterQueueProviderConfigurerModule(processorProperties, processingGroup -> configuration ->
+                JdbcSequencedDeadLetterQueue.builder()
+                        .processingGroup(processingGroup)
+                        .connectionProvider(axonConnectionProvider)
+                        .transactionManager(transactionManager)
+                        .schema(DeadLetterSchema.defaultSchema())
+                        .genericSerializer(serializer)
+                        .eventSerializer(eventSerializer)
+                        .build());
     }
 
     @Bean

@@ -53,6 +53,7 @@ public class SecurityConfig {
                 .requestMatchers(HttpMethod.PATCH, "/api/v1/events/*/tiers/*").hasRole(Roles.ORGANIZER)
                 .requestMatchers(HttpMethod.POST, "/api/v1/orders/*/refund").hasRole(Roles.ORGANIZER)
                 .requestMatchers("/api/v1/ledger/**").hasAnyRole(Roles.ORGANIZER, Roles.AUDITOR)
+                .requestMatchers("/api/v1/audit/**").hasRole(Roles.AUDITOR)
                 .requestMatchers("/api/**").authenticated()
                 .anyRequest().permitAll())
             .oauth2ResourceServer(rs -> rs
