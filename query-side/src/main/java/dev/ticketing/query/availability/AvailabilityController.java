@@ -5,14 +5,19 @@ import dev.ticketing.platform.security.CurrentUser;
 import dev.ticketing.query.orders.OrderStatus;
 import dev.ticketing.query.orders.OrderView;
 import dev.ticketing.query.orders.OrderViewRepository;
+import dev.ticketing.query.orders.ProjectionCatchUp;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -28,17 +33,24 @@ public class AvailabilityController {
                                boolean membersOnly, int available) {
     }
 
+    private static final Duration NEW_EVENT_WAIT = Duration.ofSeconds(3);
+
     private final EventAvailabilityRepository events;
     private final TierAvailabilityRepository tiers;
     private final OrderViewRepository orders;
     private final ObjectMapper json;
+    private final AvailabilityStreams streams;
+    private final ProjectionCatchUp catchUp;
 
     public AvailabilityController(EventAvailabilityRepository events, TierAvailabilityRepository tiers,
-                                  OrderViewRepository orders, ObjectMapper json) {
+                                  OrderViewRepository orders, ObjectMapper json, AvailabilityStreams streams,
+                                  ProjectionCatchUp catchUp) {
         this.events = events;
         this.tiers = tiers;
         this.orders = orders;
         this.json = json;
+        this.streams = streams;
+        this.catchUp = catchUp;
     }
 
     @GetMapping("/api/v1/events")
@@ -65,6 +77,23 @@ public class AvailabilityController {
                 .map(this::myReservation)
                 .orElse(null);
         return AvailabilityView.of(event, tiers.findByEventIdOrderByPosition(eventId), mine);
+    }
+
+    /**
+     * The anonymous availability, at once and after every change, as Server-Sent Events. Returning
+     * the emitter frees the request thread: open streams hold a connection, not a thread.
+     */
+    @GetMapping(path = "/api/v1/events/{eventId}/availability/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public ResponseEntity<SseEmitter> availabilityStream(@PathVariable UUID eventId) {
+        if (!events.existsById(eventId)) {
+            // a page opened right after the event was created may be ahead of the projection: not "unknown" yet
+            catchUp.await(AvailabilityProjection.PROCESSING_GROUP, NEW_EVENT_WAIT);
+            if (!events.existsById(eventId)) {
+                throw new EventNotFound(eventId.toString());
+            }
+        }
+        // nginx (a likely ingress) would otherwise buffer the stream
+        return ResponseEntity.ok().header("X-Accel-Buffering", "no").body(streams.watch(eventId));
     }
 
     private AvailabilityView.MyReservation myReservation(OrderView order) {

@@ -12,7 +12,9 @@ import dev.ticketing.api.inventory.TierSpec;
 import dev.ticketing.api.payment.OrderRefunded;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
@@ -31,10 +33,13 @@ public class AvailabilityProjection {
 
     private final EventAvailabilityRepository events;
     private final TierAvailabilityRepository tiers;
+    private final AvailabilityStreams streams;
 
-    public AvailabilityProjection(EventAvailabilityRepository events, TierAvailabilityRepository tiers) {
+    public AvailabilityProjection(EventAvailabilityRepository events, TierAvailabilityRepository tiers,
+                                  AvailabilityStreams streams) {
         this.events = events;
         this.tiers = tiers;
+        this.streams = streams;
     }
 
     @EventHandler
@@ -55,11 +60,13 @@ public class AvailabilityProjection {
         TierSpec tier = added.tier();
         tiers.save(new TierAvailability(tier.tierId().value(), eventId, tiers.countByEventId(eventId), tier.name(),
                 tier.priceCents(), tier.capacity()));
+        announce(eventId);
     }
 
     @EventHandler
     void on(TierCapacityChanged changed) {
         tiers.findById(changed.tierId().value()).orElseThrow().changeCapacity(changed.newCapacity());
+        announce(changed.eventId().value());
     }
 
     @EventHandler
@@ -103,5 +110,16 @@ public class AvailabilityProjection {
             total += line.quantity();
         }
         move.accept(events.findById(eventId).orElseThrow().seats(), total);
+        announce(eventId);
+    }
+
+    /**
+     * Watchers see the event's new counts once this batch commits. Not during a replay: the
+     * counts are rebuilt from zero then, and a watcher must never see them go back.
+     */
+    private void announce(UUID eventId) {
+        if (!CurrentUnitOfWork.isStarted() || !ReplayToken.isReplay(CurrentUnitOfWork.get().getMessage())) {
+            streams.changed(eventId);
+        }
     }
 }
