@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
+import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -54,7 +55,7 @@ public class AvailabilityController {
     }
 
     @GetMapping("/api/v1/events")
-    @Transactional(readOnly = true)
+    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ) // one snapshot of event and tiers
     public List<EventSummary> events() {
         List<EventAvailability> all = events.findAllByOrderByStartsAtAsc();
         Map<UUID, List<TierAvailability>> tiersByEvent = tiers.findByEventIdIn(
@@ -68,7 +69,7 @@ public class AvailabilityController {
     }
 
     @GetMapping("/api/v1/events/{eventId}/availability")
-    @Transactional(readOnly = true)
+    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ) // one snapshot of event and tiers
     public AvailabilityView availability(@PathVariable UUID eventId, Authentication auth) {
         EventAvailability event = events.findById(eventId).orElseThrow(() -> new EventNotFound(eventId.toString()));
         AvailabilityView.MyReservation mine = CurrentUser.ofOptional(auth)

@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -61,6 +62,9 @@ public class AvailabilityStreams {
         this.tiers = tiers;
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
+        // one snapshot for the event row and its tier rows: under read-committed a commit between
+        // the two reads gave a view with old event counts and new tier counts (seen as a repeated push)
+        this.readOnly.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
         Gauge.builder("ticketing.availability.streams", this, AvailabilityStreams::openStreams)
                 .description("Open availability streams (Server-Sent Events)")
                 .register(meters);
