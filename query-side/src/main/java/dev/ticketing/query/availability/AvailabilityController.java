@@ -57,7 +57,7 @@ public class AvailabilityController {
     @GetMapping("/api/v1/events")
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ) // one snapshot of event and tiers
     public List<EventSummary> events() {
-        List<EventAvailability> all = events.findAllByOrderByStartsAtAsc();
+        List<EventAvailability> all = events.findAllByOrderByStartsAtAscEventIdAsc();
         Map<UUID, List<TierAvailability>> tiersByEvent = tiers.findByEventIdIn(
                 all.stream().map(EventAvailability::getEventId).toList()).stream()
                 .collect(Collectors.groupingBy(TierAvailability::getEventId));

@@ -6,5 +6,5 @@ import java.util.List;
 import java.util.UUID;
 
 public interface EventAvailabilityRepository extends JpaRepository<EventAvailability, UUID> {
-    List<EventAvailability> findAllByOrderByStartsAtAsc();
+    List<EventAvailability> findAllByOrderByStartsAtAscEventIdAsc();
 }
