@@ -3,28 +3,22 @@ package dev.ticketing.query.orders;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ticketing.api.rejection.Forbidden;
-import dev.ticketing.api.rejection.OrderNotFound;
 import dev.ticketing.platform.security.CurrentUser;
-import dev.ticketing.platform.security.Roles;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * A buyer's orders, and any order for organisers and auditors. Reads first let the orders
- * projection catch up with the event store (bounded), so a buyer sees their own last write.
+ * A buyer's orders, and any order for organisers and auditors; who may read which, and the
+ * read-your-writes wait, are {@link ReadableOrders}'.
  */
 @RestController
 public class OrderQueryController {
-
-    private static final Duration READ_YOUR_WRITES_WAIT = Duration.ofSeconds(3);
 
     /** {@code payment} is null until the payment intent exists; {@code tickets} are filled once confirmed. */
     public record OrderDetails(UUID orderId, UUID eventId, String userId, OrderStatus status, Instant expiresAt,
@@ -35,30 +29,23 @@ public class OrderQueryController {
     }
 
     private final OrderViewRepository orders;
-    private final ProjectionCatchUp catchUp;
+    private final ReadableOrders readable;
     private final ObjectMapper json;
 
-    public OrderQueryController(OrderViewRepository orders, ProjectionCatchUp catchUp, ObjectMapper json) {
+    public OrderQueryController(OrderViewRepository orders, ReadableOrders readable, ObjectMapper json) {
         this.orders = orders;
-        this.catchUp = catchUp;
+        this.readable = readable;
         this.json = json;
     }
 
     @GetMapping("/api/v1/orders/{orderId}")
     public OrderDetails order(@PathVariable UUID orderId, Authentication auth) {
-        CurrentUser caller = CurrentUser.of(auth);
-        boolean caughtUp = catchUp.await(OrderProjection.PROCESSING_GROUP, READ_YOUR_WRITES_WAIT);
-        OrderView view = orders.findById(orderId).orElseThrow(() -> caughtUp
-                ? new OrderNotFound(orderId.toString()) : new ReadModelBehind());
-        if (!view.getUserId().equals(caller.userId()) && !caller.has(Roles.ORGANIZER) && !caller.has(Roles.AUDITOR)) {
-            throw new Forbidden("This order belongs to someone else");
-        }
-        return details(view);
+        return details(readable.get(orderId, auth));
     }
 
     @GetMapping("/api/v1/me/orders")
     public List<OrderDetails> myOrders(Authentication auth) {
-        catchUp.await(OrderProjection.PROCESSING_GROUP, READ_YOUR_WRITES_WAIT);
+        readable.awaitCatchUp();
         return orders.findByUserIdOrderByCreatedAtDesc(CurrentUser.of(auth).userId()).stream()
                 .map(this::details).toList();
     }

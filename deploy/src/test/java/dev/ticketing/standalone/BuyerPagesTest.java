@@ -1,0 +1,210 @@
+package dev.ticketing.standalone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.springframework.test.context.TestPropertySource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The buyer's pages in real headless Chromium, against the standalone on PostgreSQL with the
+ * Stripe stand-in: sign in, pick tickets across tiers, the countdown, paying, tickets with QR
+ * codes, live counts in a second browser, and refusals as sentences.
+ */
+@TestPropertySource(properties = "ticketing.security.dev-tokens.enabled=true")
+class BuyerPagesTest extends StandaloneOnPostgres {
+
+    private static final Pattern TIME_LEFT = Pattern.compile("expires in (\\d+):(\\d\\d)");
+    private final List<Browser> browsers = new ArrayList<>();
+
+    @AfterEach
+    void closeBrowsers() {
+        browsers.forEach(Browser::close);
+    }
+
+    private Browser browser() {
+        Browser browser = new Browser(port);
+        browsers.add(browser);
+        return browser;
+    }
+
+    @Test
+    void buyerReservesAcrossTwoTiersSeesTheCountdownPaysAndGetsTickets() {
+        JsonNode event = createEvent(null, false, "General", 2500, 10, "VIP", 9000, 5);
+        String eventId = event.path("eventId").asText();
+        Browser buyer = browser();
+        buyer.signIn("ann-" + shortId(), null, "/event.html?id=" + eventId);
+
+        buyer.waitForText(By.id("counts-" + tierId(event, 0)), "10 available");
+        buyer.waitForText(By.id("counts-" + tierId(event, 1)), "5 available");
+        buyer.screenshot("buyer-event");
+        buyer.type(By.id("qty-" + tierId(event, 0)), "2");
+        buyer.type(By.id("qty-" + tierId(event, 1)), "1");
+        assertThat(buyer.find(By.id("order-total")).getText()).isEqualTo("3 tickets, $140.00");
+        buyer.find(By.id("reserve")).click();
+
+        String countdown = buyer.waitForText(By.id("countdown"), "Reserved for you — expires in");
+        String orderId = buyer.url().replaceAll(".*order=", "");
+        JsonNode order = awaitOrder(orderId, buyer.token(), "RESERVED");
+        assertThat(order.path("totalCents").asLong()).isEqualTo(14000);
+        int first = secondsLeft(countdown);
+        assertThat(first).as(countdown).isBetween(14 * 60, 15 * 60);
+        int later = buyer.await(d -> {
+            int now = secondsLeft(d.findElement(By.id("countdown")).getText());
+            return now < first ? now : null;
+        });
+        assertThat(later).as("the countdown runs without a reload").isLessThan(first);
+        assertThat(buyer.find(By.id("order-lines")).getText()).contains("General", "VIP", "$50.00", "$90.00");
+        buyer.screenshot("buyer-checkout");
+
+        buyer.find(By.id("pay")).click(); // the success card is the first choice
+        buyer.waitForText(By.id("order-status"), "You're going!");
+        List<WebElement> tickets = buyer.await(d -> {
+            List<WebElement> shown = d.findElements(By.cssSelector("#tickets .ticket img[src^='blob:']"));
+            return shown.size() == 3 ? shown : null;
+        });
+        assertThat(tickets).allSatisfy(qr -> assertThat(buyer.script(
+                "return arguments[0].complete && arguments[0].naturalWidth", qr)).as("QR image decoded").isNotEqualTo(0L));
+        JsonNode confirmed = awaitOrder(orderId, buyer.token(), "CONFIRMED");
+        List<String> codes = new ArrayList<>();
+        confirmed.path("tickets").forEach(t -> codes.add(t.path("code").asText()));
+        assertThat(buyer.find(By.id("tickets")).getText()).contains(codes);
+        assertThat(countdownShown(buyer)).as("no countdown once paid").isFalse();
+        awaitAvailability(eventId, 0, 3);
+        buyer.screenshot("buyer-tickets");
+
+        buyer.open("/orders.html");
+        buyer.waitForText(By.cssSelector("[data-order-id='" + orderId + "']"), "Paid");
+    }
+
+    @Test
+    void aSecondBrowserSeesTheCountsChangeWithoutReloading() {
+        JsonNode event = createEvent(null, false, "General", 2500, 10, "VIP", 9000, 5);
+        String eventId = event.path("eventId").asText();
+        By general = By.id("counts-" + tierId(event, 0));
+        Browser watcher = browser();
+        watcher.open("/event.html?id=" + eventId);
+        watcher.waitForText(general, "10 available");
+        watcher.script("window.sameDocument = 'yes'");
+
+        Browser buyer = browser();
+        buyer.signIn("ben-" + shortId(), null, "/event.html?id=" + eventId);
+        buyer.waitForText(general, "10 available");
+        buyer.type(By.id("qty-" + tierId(event, 0)), "3");
+        buyer.find(By.id("reserve")).click();
+        buyer.waitForText(By.id("countdown"), "expires in");
+
+        assertThat(watcher.waitForText(general, "7 available")).isEqualTo("7 available, 3 reserved by others");
+        String otherBuyer = buyer();
+        assertThat(reserve(otherBuyer, eventId, tierId(event, 0), 7).status()).isEqualTo(201);
+        assertThat(watcher.waitForText(general, "None available now"))
+                .isEqualTo("None available now, 10 reserved by others (they may come back if not paid)");
+        assertThat(watcher.script("return window.sameDocument")).as("the page was not reloaded").isEqualTo("yes");
+
+        // the buyer's own view does not count their hold as someone else's
+        buyer.open("/event.html?id=" + eventId);
+        assertThat(buyer.waitForText(general, "reserved by others")).startsWith("None available now, 7 reserved by others");
+        assertThat(buyer.waitForText(By.id("my-reservation"), "Continue to checkout")).contains("You hold tickets");
+    }
+
+    @Test
+    void aDeclinedCardShowsTheErrorAndTheBuyerCanRetry() {
+        JsonNode event = createEvent(null, false, "General", 2500, 10);
+        String eventId = event.path("eventId").asText();
+        Browser buyer = browser();
+        buyer.signIn("cat-" + shortId(), null, "/event.html?id=" + eventId);
+        buyer.waitForText(By.id("counts-" + tierId(event, 0)), "10 available");
+        buyer.type(By.id("qty-" + tierId(event, 0)), "2");
+        buyer.find(By.id("reserve")).click();
+        buyer.waitForText(By.id("countdown"), "expires in");
+        String orderId = buyer.url().replaceAll(".*order=", "");
+
+        buyer.find(By.cssSelector("input[name='card'][value='pm_card_chargeDeclined']")).click();
+        buyer.find(By.id("pay")).click();
+        assertThat(buyer.waitForText(By.id("payment-error"), "declined"))
+                .isEqualTo("Your card was declined. Try again or use another card.");
+        buyer.await(d -> d.findElement(By.id("pay")).isEnabled());
+        assertThat(countdownShown(buyer)).as("still held after the decline").isTrue();
+        assertThat(awaitOrder(orderId, buyer.token(), "RESERVED").path("payment").path("lastError").asText())
+                .isNotBlank();
+        buyer.screenshot("buyer-declined");
+
+        buyer.find(By.cssSelector("input[name='card'][value='pm_card_visa']")).click();
+        buyer.find(By.id("pay")).click();
+        buyer.waitForText(By.id("order-status"), "You're going!");
+        assertThat(buyer.find(By.id("payment-error")).isDisplayed()).isFalse();
+        assertThat(buyer.findAll(By.cssSelector("#tickets .ticket"))).hasSize(2);
+        awaitOrder(orderId, buyer.token(), "CONFIRMED");
+    }
+
+    @Test
+    void refusalsAppearAsSentencesNextToWhatCausedThem() {
+        JsonNode event = createEvent(null, false, "General", 2500, 3, "VIP", 9000, 5);
+        String eventId = event.path("eventId").asText();
+        assertThat(reserve(buyer(), eventId, tierId(event, 0), 2).status()).isEqualTo(201);
+        Browser buyer = browser();
+        buyer.signIn("dan-" + shortId(), null, "/event.html?id=" + eventId);
+        buyer.waitForText(By.id("counts-" + tierId(event, 0)), "1 available, 2 reserved by others");
+
+        buyer.type(By.id("qty-" + tierId(event, 0)), "2");
+        buyer.type(By.id("qty-" + tierId(event, 1)), "1");
+        buyer.find(By.id("reserve")).click();
+        assertThat(buyer.waitForText(By.id("error-" + tierId(event, 0)), "left"))
+                .isEqualTo("Only 1 left in General. Choose 1 or fewer.");
+        assertThat(buyer.find(By.tagName("body")).getText()).doesNotContain("TIER_SOLD_OUT", "{");
+        awaitAvailability(eventId, 2, 0); // the refused request held nothing
+
+        buyer.type(By.id("qty-" + tierId(event, 0)), "1");
+        buyer.find(By.id("reserve")).click();
+        buyer.waitForText(By.id("countdown"), "expires in");
+        String orderId = buyer.url().replaceAll(".*order=", "");
+
+        buyer.open("/event.html?id=" + eventId);
+        buyer.waitForText(By.id("counts-" + tierId(event, 1)), "available");
+        buyer.type(By.id("qty-" + tierId(event, 1)), "1");
+        buyer.find(By.id("reserve")).click();
+        assertThat(buyer.waitForText(By.id("reserve-error"), "unpaid order"))
+                .startsWith("You already hold an unpaid order for this event.");
+        buyer.find(By.linkText("Go to your order")).click();
+        buyer.waitForText(By.id("countdown"), "expires in");
+        assertThat(buyer.url()).endsWith("order=" + orderId);
+
+        buyer.find(By.id("release")).click();
+        buyer.acceptConfirmation();
+        assertThat(buyer.waitForText(By.id("order-status"), "Released"))
+                .contains("You released these tickets; nothing was charged.");
+        buyer.find(By.linkText("Back to the event"));
+        awaitOrder(orderId, buyer.token(), "CANCELLED");
+
+        JsonNode membersOnly = createEvent(null, true, "Members", 1000, 10);
+        buyer.open("/event.html?id=" + membersOnly.path("eventId").asText());
+        buyer.waitForText(By.id("counts-" + tierId(membersOnly, 0)), "10 available");
+        buyer.type(By.id("qty-" + tierId(membersOnly, 0)), "1");
+        buyer.find(By.id("reserve")).click();
+        assertThat(buyer.waitForText(By.id("reserve-error"), "members"))
+                .isEqualTo("This event is for members only. Sign in with a member account to buy tickets.");
+    }
+
+    private static boolean countdownShown(Browser browser) {
+        return browser.find(By.id("countdown")).isDisplayed();
+    }
+
+    private static int secondsLeft(String countdown) {
+        Matcher m = TIME_LEFT.matcher(countdown);
+        assertThat(m.find()).as(countdown).isTrue();
+        return Integer.parseInt(m.group(1)) * 60 + Integer.parseInt(m.group(2));
+    }
+
+    private static String shortId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+}
