@@ -36,7 +36,16 @@ final class Browser implements AutoCloseable {
     private final String baseUrl;
     private final Path profile;
 
+    /** A phone-sized screen (390 × 844 CSS pixels, touch): a desktop window cannot be made that narrow. */
+    static Browser phone(int port) {
+        return new Browser(port, 390, 844, true);
+    }
+
     Browser(int port, int width, int height) {
+        this(port, width, height, false);
+    }
+
+    private Browser(int port, int width, int height, boolean phone) {
         assertThat(Path.of(CHROMIUM)).as("Chromium for the browser tests: apt-get install chromium chromium-driver "
                 + "(or set CHROMIUM_BINARY)").isExecutable();
         assertThat(Path.of(CHROMEDRIVER)).as("ChromeDriver for the browser tests: apt-get install chromium-driver "
@@ -52,6 +61,10 @@ final class Browser implements AutoCloseable {
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-extensions", "--user-data-dir=" + profile,
                 "--window-size=" + width + "," + height, "--lang=en-US");
+        if (phone) {
+            options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics",
+                    Map.of("width", width, "height", height, "pixelRatio", 2.0, "touch", true)));
+        }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(CHROMEDRIVER).toFile()).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
@@ -121,6 +134,21 @@ final class Browser implements AutoCloseable {
 
     Object script(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    /** Visible form controls that a screen reader could not name (no label, no aria-label). */
+    @SuppressWarnings("unchecked")
+    List<String> unlabelledControls() {
+        return (List<String>) script("""
+                return [...document.querySelectorAll('input, select, textarea')]
+                    .filter(c => c.type !== 'hidden' && c.offsetParent !== null)
+                    .filter(c => c.labels.length === 0 && !c.getAttribute('aria-label') && !c.getAttribute('aria-labelledby'))
+                    .map(c => c.outerHTML);""");
+    }
+
+    /** Whether the page fits the window's width (nothing to scroll sideways on a phone). */
+    boolean fitsTheWidth() {
+        return (Boolean) script("return document.documentElement.scrollWidth <= window.innerWidth");
     }
 
     String url() {

@@ -39,7 +39,7 @@ class BuyerPagesTest extends StandaloneOnPostgres {
 
     @Test
     void buyerReservesAcrossTwoTiersSeesTheCountdownPaysAndGetsTickets() {
-        JsonNode event = createEvent(null, false, "General", 2500, 10, "VIP", 9000, 5);
+        JsonNode event = createEvent("Summer Gala", null, false, "General", 2500, 10, "VIP", 9000, 5);
         String eventId = event.path("eventId").asText();
         Browser buyer = browser();
         buyer.signIn("ann-" + shortId(), null, "/event.html?id=" + eventId);
@@ -118,7 +118,7 @@ class BuyerPagesTest extends StandaloneOnPostgres {
 
     @Test
     void aDeclinedCardShowsTheErrorAndTheBuyerCanRetry() {
-        JsonNode event = createEvent(null, false, "General", 2500, 10);
+        JsonNode event = createEvent("Jazz at the Harbour", null, false, "General", 2500, 10);
         String eventId = event.path("eventId").asText();
         Browser buyer = browser();
         buyer.signIn("cat-" + shortId(), null, "/event.html?id=" + eventId);
@@ -192,6 +192,61 @@ class BuyerPagesTest extends StandaloneOnPostgres {
         buyer.find(By.id("reserve")).click();
         assertThat(buyer.waitForText(By.id("reserve-error"), "members"))
                 .isEqualTo("This event is for members only. Sign in with a member account to buy tickets.");
+    }
+
+    @Test
+    void onAPhoneThePagesFitTheScreenAndEveryControlHasALabel() {
+        JsonNode event = createEvent("Winter Concert", 40, false, "General", 2500, 30, "VIP", 9000, 20);
+        String eventId = event.path("eventId").asText();
+        try (Browser phone = Browser.phone(port)) {
+            // signing in with a token from an identity provider: pasted, not issued here
+            phone.open("/signin.html?next=" + java.net.URLEncoder.encode("/event.html?id=" + eventId,
+                    java.nio.charset.StandardCharsets.UTF_8));
+            phone.waitFor(By.id("token")).sendKeys(buyer());
+            phone.find(By.cssSelector("#token-signin button")).click();
+            phone.waitForText(By.id("counts-" + tierId(event, 1)), "20 available");
+            assertThat(phone.find(By.id("signed-in-as")).getText()).startsWith("buyer-");
+            assertThat(phone.fitsTheWidth()).as("event page fits 390 px").isTrue();
+            assertThat(phone.unlabelledControls()).as("event page").isEmpty();
+            phone.screenshot("phone-event");
+
+            phone.type(By.id("qty-" + tierId(event, 1)), "2");
+            phone.find(By.id("reserve")).click();
+            phone.waitForText(By.id("countdown"), "expires in");
+            assertThat(phone.fitsTheWidth()).as("checkout fits 390 px").isTrue();
+            assertThat(phone.unlabelledControls()).as("checkout").isEmpty();
+            phone.screenshot("phone-checkout");
+
+            phone.open("/signin.html");
+            phone.waitFor(By.id("name"));
+            assertThat(phone.unlabelledControls()).as("sign-in page").isEmpty();
+            assertThat(phone.fitsTheWidth()).as("sign-in page fits 390 px").isTrue();
+        }
+    }
+
+    @Test
+    void aRefundedOrderSaysSoWithAWayBackToTheEvent() {
+        JsonNode event = createEvent(null, false, "General", 2500, 10);
+        String eventId = event.path("eventId").asText();
+        Browser buyer = browser();
+        buyer.signIn("fay-" + shortId(), null, "/event.html?id=" + eventId);
+        buyer.waitForText(By.id("counts-" + tierId(event, 0)), "10 available");
+        buyer.type(By.id("qty-" + tierId(event, 0)), "1");
+        buyer.find(By.id("reserve")).click();
+        buyer.waitForText(By.id("countdown"), "expires in");
+        buyer.find(By.id("pay")).click();
+        buyer.waitForText(By.id("order-status"), "You're going!");
+        String orderId = buyer.url().replaceAll(".*order=", "");
+
+        assertThat(api.post("/api/v1/orders/" + orderId + "/refund", ORGANIZER, java.util.Map.of()).status()).isEqualTo(202);
+        awaitOrder(orderId, buyer.token(), "REFUNDED");
+        buyer.open("/checkout.html?order=" + orderId);
+        assertThat(buyer.waitForText(By.id("order-status"), "Refunded"))
+                .contains("This order was refunded in full and its tickets are no longer valid.");
+        assertThat(buyer.find(By.id("tickets-section")).isDisplayed()).as("void tickets are not shown").isFalse();
+        assertThat(buyer.find(By.id("payment")).isDisplayed()).isFalse();
+        buyer.find(By.linkText("Back to the event")).click();
+        buyer.waitForText(By.id("counts-" + tierId(event, 0)), "10 available");
     }
 
     private static boolean countdownShown(Browser browser) {

@@ -56,11 +56,16 @@ public abstract class StandaloneOnPostgres {
 
     /** An event with the given tiers ({@code name, priceCents, capacity}), returned as the 201 body. */
     protected JsonNode createEvent(Integer maxAttendees, boolean membersOnly, Object... tiers) {
+        return createEvent("Gala " + UUID.randomUUID(), maxAttendees, membersOnly, tiers);
+    }
+
+    /** The same, with a name (for pages and screenshots people read). */
+    protected JsonNode createEvent(String name, Integer maxAttendees, boolean membersOnly, Object... tiers) {
         List<Map<String, Object>> tierList = new ArrayList<>();
         for (int i = 0; i < tiers.length; i += 3) {
             tierList.add(Map.of("name", tiers[i], "priceCents", tiers[i + 1], "capacity", tiers[i + 2]));
         }
-        var body = new java.util.HashMap<String, Object>(Map.of("name", "Gala " + UUID.randomUUID(),
+        var body = new java.util.HashMap<String, Object>(Map.of("name", name,
                 "startsAt", "2027-06-01T18:00:00Z", "currency", "usd", "membersOnly", membersOnly,
                 "maxTicketsPerOrder", 10, "tiers", tierList));
         if (maxAttendees != null) {
