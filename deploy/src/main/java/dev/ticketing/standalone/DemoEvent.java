@@ -59,7 +59,9 @@ public class DemoEvent {
         System.out.printf("""
 
                 Ticketing is running at %1$s  (API: %1$s/swagger-ui.html)
-                Demo event "Demo Night" %2$s, tiers General %3$s and VIP %4$s. Try:
+                In a browser: buy at %1$s/event.html?id=%2$s, or watch it on %1$s/organiser.html
+                (sign in with any name; pick "Organiser" for the dashboard).
+                Demo event "Demo Night" %2$s, tiers General %3$s and VIP %4$s. With curl:
 
                   TOKEN=$(curl -s -X POST %1$s/api/v1/dev/tokens -H 'Content-Type: application/json' -d '{"sub":"alice"}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')
                   curl -s -X POST %1$s/api/v1/events/%2$s/orders -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"selections":[{"tierId":"%3$s","quantity":2},{"tierId":"%4$s","quantity":1}]}'

@@ -30,7 +30,11 @@ class StandaloneQuickStartIT {
             JsonNode events = api.get("/api/v1/events", null).body();
             assertThat(events.get(0).path("name").asText()).isEqualTo("Demo Night");
             String eventId = events.get(0).path("eventId").asText();
-            assertThat(app.output()).contains("curl").contains(eventId);
+            assertThat(app.output()).contains("curl").contains(eventId).contains("/event.html?id=" + eventId);
+            ApiClient.Response home = api.get("/", null);
+            assertThat(home.contentType()).startsWith("text/html");
+            assertThat(home.body().asText()).contains("Upcoming events", "/assets/events.js");
+            assertThat(api.get("/assets/app.js", null).contentType()).contains("javascript");
 
             ApiClient.Response issued = api.post("/api/v1/dev/tokens", null, Map.of("sub", "newcomer"));
             assertThat(issued.status()).as(issued.toString()).isEqualTo(201);
