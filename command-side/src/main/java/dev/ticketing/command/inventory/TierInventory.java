@@ -16,6 +16,7 @@ import dev.ticketing.api.inventory.OrderConfirmed;
 import dev.ticketing.api.inventory.ReservationCancelled;
 import dev.ticketing.api.inventory.ReservationExpired;
 import dev.ticketing.api.inventory.ReserveTickets;
+import dev.ticketing.api.inventory.ReserveTicketsBatch;
 import dev.ticketing.api.inventory.ReservedLine;
 import dev.ticketing.api.inventory.TicketRequest;
 import dev.ticketing.api.inventory.TicketsReserved;
@@ -43,10 +44,12 @@ import dev.ticketing.api.rejection.OrderNotCancellable;
 import dev.ticketing.api.rejection.OrderNotConfirmable;
 import dev.ticketing.api.rejection.OrderNotRefundable;
 import dev.ticketing.api.rejection.PendingOrderExists;
+import dev.ticketing.api.rejection.Rejection;
 import dev.ticketing.api.rejection.TierNotFound;
 import dev.ticketing.api.rejection.TierSoldOut;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
@@ -73,7 +76,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * State is small (counts per tier, live holds) and snapshotted; fields are read by Jackson for
  * snapshots, hence the field visibility.
  */
-@Aggregate(snapshotTriggerDefinition = "tierInventorySnapshotTrigger")
+@Aggregate(snapshotTriggerDefinition = "tierInventorySnapshotTrigger", cache = "tierInventoryCache")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public class TierInventory {
@@ -188,6 +191,27 @@ public class TierInventory {
      */
     @CommandHandler
     public TicketsReserved handle(ReserveTickets command, DeadlineManager deadlineManager) {
+        return reserve(command, MetaData.emptyInstance(), deadlineManager);
+    }
+
+    /**
+     * Each item decided as if it came alone, in order; a refusal answers that item and changes
+     * nothing, the others go on. The answers come back in the items' order.
+     */
+    @CommandHandler
+    public List<Object> handle(ReserveTicketsBatch batch, DeadlineManager deadlineManager) {
+        List<Object> answers = new ArrayList<>(batch.items().size());
+        for (ReserveTicketsBatch.Item item : batch.items()) {
+            try {
+                answers.add(reserve(item.command(), MetaData.from(item.metaData()), deadlineManager));
+            } catch (Rejection refused) {
+                answers.add(refused);
+            }
+        }
+        return answers;
+    }
+
+    private TicketsReserved reserve(ReserveTickets command, MetaData metaData, DeadlineManager deadlineManager) {
         if (holds.containsKey(command.orderId().value())) {
             throw new InvalidRequest("orderId", "order " + command.orderId() + " already exists");
         }
@@ -217,7 +241,7 @@ public class TierInventory {
         long total = lines.stream().mapToLong(ReservedLine::amountCents).sum();
         var reserved = new TicketsReserved(eventId, command.orderId(), command.userId(), lines, total, currency,
                 command.requestedAt(), expiresAt, deadlineId);
-        apply(reserved);
+        apply(reserved, metaData); // a batch item's buyer and key, over the batch's own
         return reserved;
     }
 

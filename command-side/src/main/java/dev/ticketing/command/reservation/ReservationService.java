@@ -51,16 +51,18 @@ public class ReservationService {
     }
 
     private final InventoryCommands commands;
+    private final ReservationBatcher batcher;
     private final OrderDirectory directory;
     private final ObjectMapper json;
     private final ReservationProperties properties;
     private final Clock clock;
     private final MeterRegistry meters;
 
-    public ReservationService(InventoryCommands commands, OrderDirectory directory,
+    public ReservationService(InventoryCommands commands, ReservationBatcher batcher, OrderDirectory directory,
                               ObjectMapper json, ReservationProperties properties, Optional<Clock> clock,
                               MeterRegistry meters) {
         this.commands = commands;
+        this.batcher = batcher;
         this.directory = directory;
         this.json = json;
         this.properties = properties;
@@ -82,12 +84,13 @@ public class ReservationService {
         var command = new ReserveTickets(eventId, orderId, buyer.userId(), lines, buyer.has(Roles.MEMBER), now,
                 properties.timeout());
         Map<String, String> metadata = new HashMap<>();
+        metadata.put("userId", buyer.userId());
         if (idempotencyKey != null) {
             metadata.put(OrderDirectory.IDEMPOTENCY_KEY, idempotencyKey);
             metadata.put(OrderDirectory.REQUEST_HASH, requestHash);
         }
         try {
-            TicketsReserved reserved = commands.send(eventId, command, buyer.userId(), metadata);
+            TicketsReserved reserved = batcher.reserve(command, metadata);
             log.info("Reserved {} ticket(s) until {}", reserved.ticketCount(), reserved.expiresAt());
             meters.counter("ticketing.reservations", "outcome", "RESERVED").increment();
             meters.counter("ticketing.tickets.reserved").increment(reserved.ticketCount());
