@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -45,8 +46,11 @@ class StripeStandin {
     /** Oldest first; the lock also keeps webhook hand-over in creation order. */
     private final List<ObjectNode> events = new ArrayList<>();
     private final WebhookSender webhooks;
+    private final Predicate<String> delivered;
 
-    StripeStandin(WebhookSender webhooks) {
+    /** @param delivered which event types go to the webhook endpoint (all are listed in {@code /v1/events}) */
+    StripeStandin(WebhookSender webhooks, Predicate<String> delivered) {
+        this.delivered = delivered;
         this.webhooks = webhooks;
     }
 
@@ -323,7 +327,9 @@ class StripeStandin {
         objects.put(id, event);
         synchronized (events) {
             events.add(event);
-            webhooks.send(id, event.toString());
+            if (delivered.test(type)) {
+                webhooks.send(id, event.toString());
+            }
         }
     }
 

@@ -27,8 +27,8 @@ public class StripeStandinConfig {
     }
 
     @Bean
-    StripeStandin stripeStandin(WebhookSender stripeStandinWebhookSender) {
-        return new StripeStandin(stripeStandinWebhookSender);
+    StripeStandin stripeStandin(WebhookSender stripeStandinWebhookSender, StripeStandinProperties properties) {
+        return new StripeStandin(stripeStandinWebhookSender, properties::delivers);
     }
 
     /** stripe-java sends list parameters unencoded in a GET's query ({@code expand[0]=...}), which Tomcat refuses unless told. */

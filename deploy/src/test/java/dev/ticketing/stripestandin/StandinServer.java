@@ -42,7 +42,9 @@ public final class StandinServer {
                 "--ticketing.security.dev-tokens.enabled=true",
                 "--ticketing.stripe.standin.enabled=true",
                 "--ticketing.stripe.standin.webhook-url=" + webhookUrl,
-                "--ticketing.stripe.standin.webhook-secret=" + webhookSecret);
+                "--ticketing.stripe.standin.webhook-secret=" + webhookSecret,
+                // the stand-in's own tests follow every event it sends, as an endpoint enabled for all
+                "--ticketing.stripe.standin.enabled-events=*");
     }
 
     public static int port(ConfigurableApplicationContext standin) {
