@@ -41,16 +41,18 @@ public class AvailabilityController {
     private final OrderViewRepository orders;
     private final ObjectMapper json;
     private final AvailabilityStreams streams;
+    private final AvailabilityReads reads;
     private final ProjectionCatchUp catchUp;
 
     public AvailabilityController(EventAvailabilityRepository events, TierAvailabilityRepository tiers,
                                   OrderViewRepository orders, ObjectMapper json, AvailabilityStreams streams,
-                                  ProjectionCatchUp catchUp) {
+                                  AvailabilityReads reads, ProjectionCatchUp catchUp) {
         this.events = events;
         this.tiers = tiers;
         this.orders = orders;
         this.json = json;
         this.streams = streams;
+        this.reads = reads;
         this.catchUp = catchUp;
     }
 
@@ -68,16 +70,15 @@ public class AvailabilityController {
         }).toList();
     }
 
+    /** The counts from memory while they are current (see {@link AvailabilityReads}); the caller's own hold from the orders. */
     @GetMapping("/api/v1/events/{eventId}/availability")
-    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ) // one snapshot of event and tiers
     public AvailabilityView availability(@PathVariable UUID eventId, Authentication auth) {
-        EventAvailability event = events.findById(eventId).orElseThrow(() -> new EventNotFound(eventId.toString()));
-        AvailabilityView.MyReservation mine = CurrentUser.ofOptional(auth)
+        AvailabilityView counts = reads.current(eventId).orElseThrow(() -> new EventNotFound(eventId.toString()));
+        return CurrentUser.ofOptional(auth)
                 .flatMap(user -> orders.findFirstByEventIdAndUserIdAndStatusIn(eventId, user.userId(),
                         EnumSet.of(OrderStatus.RESERVED, OrderStatus.PAYMENT_PROCESSING)))
-                .map(this::myReservation)
-                .orElse(null);
-        return AvailabilityView.of(event, tiers.findByEventIdOrderByPosition(eventId), mine);
+                .map(order -> counts.withMyReservation(myReservation(order)))
+                .orElse(counts);
     }
 
     /**

@@ -34,12 +34,14 @@ public class AvailabilityProjection {
     private final EventAvailabilityRepository events;
     private final TierAvailabilityRepository tiers;
     private final AvailabilityStreams streams;
+    private final AvailabilityReads reads;
 
     public AvailabilityProjection(EventAvailabilityRepository events, TierAvailabilityRepository tiers,
-                                  AvailabilityStreams streams) {
+                                  AvailabilityStreams streams, AvailabilityReads reads) {
         this.events = events;
         this.tiers = tiers;
         this.streams = streams;
+        this.reads = reads;
     }
 
     @EventHandler
@@ -98,6 +100,7 @@ public class AvailabilityProjection {
 
     @ResetHandler
     void reset() {
+        reads.clear();
         tiers.deleteAllInBatch();
         events.deleteAllInBatch();
     }
@@ -121,5 +124,6 @@ public class AvailabilityProjection {
         if (!CurrentUnitOfWork.isStarted() || !ReplayToken.isReplay(CurrentUnitOfWork.get().getMessage())) {
             streams.changed(eventId);
         }
+        reads.changed(eventId);
     }
 }

@@ -9,11 +9,8 @@ import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.io.IOException;
@@ -51,20 +48,11 @@ public class AvailabilityStreams {
         thread.setDaemon(true);
         return thread;
     });
-    private final EventAvailabilityRepository events;
-    private final TierAvailabilityRepository tiers;
-    private final TransactionTemplate readOnly;
+    private final AvailabilityReads reads;
 
-    AvailabilityStreams(EventAvailabilityRepository events, TierAvailabilityRepository tiers,
-                        PlatformTransactionManager transactions, MeterRegistry meters,
+    AvailabilityStreams(AvailabilityReads reads, MeterRegistry meters,
                         @Value("${ticketing.availability.heartbeat:PT15S}") Duration heartbeat) {
-        this.events = events;
-        this.tiers = tiers;
-        this.readOnly = new TransactionTemplate(transactions);
-        this.readOnly.setReadOnly(true);
-        // one snapshot for the event row and its tier rows: under read-committed a commit between
-        // the two reads gave a view with old event counts and new tier counts (seen as a repeated push)
-        this.readOnly.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        this.reads = reads;
         Gauge.builder("ticketing.availability.streams", this, AvailabilityStreams::openStreams)
                 .description("Open availability streams (Server-Sent Events)")
                 .register(meters);
@@ -162,8 +150,7 @@ public class AvailabilityStreams {
     }
 
     private Optional<AvailabilityView> read(UUID eventId) {
-        return readOnly.execute(tx -> events.findById(eventId)
-                .map(event -> AvailabilityView.of(event, tiers.findByEventIdOrderByPosition(eventId), null)));
+        return reads.fresh(eventId);
     }
 
     private void send(UUID eventId, SseEmitter emitter, AvailabilityView view) {

@@ -24,6 +24,12 @@ public record AvailabilityView(UUID eventId, String name, Instant startsAt, Stri
     public record MyReservation(UUID orderId, String status, Instant expiresAt, List<?> lines) {
     }
 
+    /** The same counts, for a caller who holds a reservation of this event. */
+    AvailabilityView withMyReservation(MyReservation mine) {
+        return new AvailabilityView(eventId, name, startsAt, currency, maxAttendees, membersOnly, available, reserved,
+                sold, tiers, mine);
+    }
+
     static AvailabilityView of(EventAvailability event, List<TierAvailability> tiers, MyReservation mine) {
         Integer remaining = event.remaining();
         List<Tier> views = new ArrayList<>();
