@@ -1,11 +1,11 @@
 package dev.ticketing.query.ledger;
 
-import jakarta.persistence.CascadeType;
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
-import jakarta.persistence.OneToMany;
 import jakarta.persistence.OrderBy;
 import jakarta.persistence.Table;
 import org.springframework.data.domain.Persistable;
@@ -36,8 +36,8 @@ public class LedgerEntry implements Persistable<String> {
     /** Given by the database on insert: the booking order. */
     @Column(insertable = false, updatable = false)
     private Long position;
-    @OneToMany(cascade = CascadeType.ALL, orphanRemoval = true)
-    @JoinColumn(name = "entry_id", nullable = false, updatable = false)
+    @ElementCollection
+    @CollectionTable(name = "ledger_line", joinColumns = @JoinColumn(name = "entry_id"))
     @OrderBy("id")
     private List<LedgerLine> lines;
 

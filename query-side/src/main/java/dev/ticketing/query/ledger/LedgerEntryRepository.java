@@ -16,7 +16,7 @@ public interface LedgerEntryRepository extends JpaRepository<LedgerEntry, String
         JpaSpecificationExecutor<LedgerEntry> {
 
     @Query("select new dev.ticketing.query.ledger.AccountBalance(l.account, sum(l.debitCents) - sum(l.creditCents))"
-            + " from LedgerLine l group by l.account order by l.account")
+            + " from LedgerEntry e join e.lines l group by l.account order by l.account")
     List<AccountBalance> balances();
 
     /** The lines come in the same query. */

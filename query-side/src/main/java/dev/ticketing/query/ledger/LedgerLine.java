@@ -1,19 +1,17 @@
 package dev.ticketing.query.ledger;
 
 import jakarta.persistence.Column;
-import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
-import jakarta.persistence.Table;
+import jakarta.persistence.Embeddable;
 
-/** One side of a journal entry: an amount debited or credited to an account. */
-@Entity
-@Table(name = "ledger_line")
+/**
+ * One side of a journal entry: an amount debited or credited to an account. Part of its entry (an
+ * element collection): rows without an id of Hibernate's to generate can be inserted in batches.
+ */
+@Embeddable
 public class LedgerLine {
 
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    /** Given by the database on insert; only orders an entry's lines. */
+    @Column(insertable = false, updatable = false)
     private Long id;
     private String account;
     @Column(name = "debit_cents")
