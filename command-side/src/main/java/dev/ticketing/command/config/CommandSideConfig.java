@@ -27,10 +27,14 @@ import java.util.Map;
 @EnableConfigurationProperties({ReservationProperties.class, StripeSettings.class})
 public class CommandSideConfig {
 
-    /** A big on-sale is tens of thousands of events on one aggregate: load from a snapshot instead. */
+    /**
+     * A big on-sale is tens of thousands of events on one aggregate: a cold load starts from a
+     * snapshot instead. Not too often: a snapshot writes the whole state (every live hold), and the
+     * inventory stays cached between commands, so snapshots only serve cold loads.
+     */
     @Bean
     SnapshotTriggerDefinition tierInventorySnapshotTrigger(Snapshotter snapshotter,
-                                                           @Value("${ticketing.inventory.snapshot-every:250}") int threshold) {
+                                                           @Value("${ticketing.inventory.snapshot-every:2000}") int threshold) {
         return new EventCountSnapshotTriggerDefinition(snapshotter, threshold);
     }
 
