@@ -119,6 +119,13 @@ final class BenchmarkedService implements AutoCloseable {
         return bytes / (1024 * 1024);
     }
 
+    /** How many lines of the service's log contain {@code text}. */
+    long logLinesContaining(String text) throws IOException {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(line -> line.contains(text)).count();
+        }
+    }
+
     /** The lines of the service's log at WARN or ERROR level. */
     List<String> warningsAndErrors() throws IOException {
         try (Stream<String> lines = Files.lines(log)) {
