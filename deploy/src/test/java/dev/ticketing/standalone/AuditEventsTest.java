@@ -44,7 +44,8 @@ class AuditEventsTest extends StandaloneOnPostgres {
             after = page.get(2).path("globalIndex").asLong();
         }
 
-        assertThat(paged).hasSizeGreaterThanOrEqualTo(8);
+        // created, reserved, cancelled, reserved, tier added, capacity changed (payment intents are on the orders' streams)
+        assertThat(paged).hasSizeGreaterThanOrEqualTo(6);
         for (int i = 0; i < paged.size(); i++) {
             JsonNode event = paged.get(i);
             assertThat(event.path("aggregateId").asText()).isEqualTo(eventId);
@@ -58,6 +59,21 @@ class AuditEventsTest extends StandaloneOnPostgres {
         events("?aggregateId=" + eventId + "&limit=1000").forEach(atOnce::add);
         assertThat(atOnce.subList(0, paged.size())).isEqualTo(paged);
         assertThat(paged.get(0).path("type").asText()).isEqualTo("dev.ticketing.api.inventory.EventInventoryCreated");
+    }
+
+    @Test
+    void anOrdersPaymentIntentIsOnTheOrdersOwnStream() {
+        JsonNode event = createEvent(null, false, "General", 2500, 20);
+        String buyer = buyer();
+        String orderId = reserve(buyer, event.path("eventId").asText(), tierId(event, 0), 1).body().path("orderId").asText();
+        String intent = awaitPayment(orderId, buyer).path("paymentIntentId").asText();
+
+        JsonNode stream = events("?aggregateId=" + orderId);
+        assertThat(stream).hasSize(1);
+        assertThat(stream.get(0).path("sequence").asLong()).isZero();
+        assertThat(stream.get(0).path("type").asText()).isEqualTo("dev.ticketing.api.payment.PaymentIntentCreated");
+        assertThat(stream.get(0).path("payload").path("paymentIntentId").asText()).isEqualTo(intent);
+        assertThat(stream.get(0).path("metadata").path("userId").asText()).isEqualTo("stripe");
     }
 
     @Test

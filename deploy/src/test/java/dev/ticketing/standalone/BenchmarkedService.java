@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,14 @@ final class BenchmarkedService implements AutoCloseable {
     /** Starts the jar and waits until {@code /actuator/health} is UP; returns how long that took. */
     Duration start() throws IOException, InterruptedException {
         long started = System.nanoTime();
-        var builder = new ProcessBuilder(tool("java"), "-Xmx512m", "-jar", StandaloneProcess.jar().toString())
+        List<String> command = new ArrayList<>(List.of(tool("java"), "-Xmx512m"));
+        // -Dbenchmark.jfr=FILE: the service records itself with Java Flight Recorder (profile settings)
+        String jfr = System.getProperty("benchmark.jfr", "");
+        if (!jfr.isBlank()) {
+            command.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr).toAbsolutePath());
+        }
+        command.addAll(List.of("-jar", StandaloneProcess.jar().toString()));
+        var builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

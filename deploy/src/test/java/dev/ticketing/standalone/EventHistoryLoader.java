@@ -83,7 +83,7 @@ final class EventHistoryLoader {
     record Appended(long events, double seconds, List<Sale> samples) {
     }
 
-    private record Row(String aggregateId, long sequence, String eventIdentifier, byte[] metaData, byte[] payload,
+    private record Row(String aggregateType, String aggregateId, long sequence, String eventIdentifier, byte[] metaData, byte[] payload,
                        String payloadRevision, String payloadType, String timestamp) {
     }
 
@@ -95,6 +95,8 @@ final class EventHistoryLoader {
     }
 
     private static final String AGGREGATE_TYPE = "TierInventory";
+    /** PaymentSaga.ORDER_PAYMENT_STREAM: each order's payment intent is on a stream of its own. */
+    private static final String ORDER_PAYMENT_STREAM = "OrderPayment";
     private static final int EVENTS_PER_SALE = 76;
     private static final int ORDERS_PER_SALE = 20;
     private static final int SALES_PER_TRANSACTION = 100;
@@ -222,8 +224,10 @@ final class EventHistoryLoader {
         historyOfOneSale().events().forEach(row -> specimens.putIfAbsent(row.payloadType(), row));
         List<String> differences = new ArrayList<>();
         try (PreparedStatement query = service.prepareStatement("SELECT type, metaData, payload, payloadRevision, "
-                + "payloadType, timeStamp FROM DomainEventEntry WHERE aggregateIdentifier = ? ORDER BY sequenceNumber")) {
+                + "payloadType, timeStamp FROM DomainEventEntry WHERE aggregateIdentifier = ? OR aggregateIdentifier IN "
+                + "(SELECT order_id::text FROM order_directory WHERE event_id = ?::uuid) ORDER BY globalIndex")) {
             query.setString(1, aggregateId);
+            query.setString(2, aggregateId);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     Row specimen = specimens.remove(rows.getString("payloadType"));
@@ -231,7 +235,7 @@ final class EventHistoryLoader {
                         continue;
                     }
                     String what = specimen.payloadType() + ": ";
-                    if (!AGGREGATE_TYPE.equals(rows.getString("type"))) {
+                    if (!specimen.aggregateType().equals(rows.getString("type"))) {
                         differences.add(what + "aggregate type " + rows.getString("type"));
                     }
                     if (!specimen.payloadRevision().equals(rows.getString("payloadRevision"))) {
@@ -255,9 +259,10 @@ final class EventHistoryLoader {
         TierId vip = TierId.random();
         int number = ++salesMade;
         List<Row> events = new ArrayList<>();
+        long sequence = 0;
         List<DirectoryRow> orders = new ArrayList<>();
         String created = UUID.randomUUID().toString();
-        events.add(row(eventId, events.size(), Map.of("userId", "history-organiser", "causationId", created,
+        events.add(row(eventId, sequence++, Map.of("userId", "history-organiser", "causationId", created,
                 "correlationId", created), new EventInventoryCreated(eventId, "Synthetic Gala " + number,
                 clock.plus(Duration.ofDays(200)).truncatedTo(ChronoUnit.HOURS), "usd", MAX_ATTENDEES, false, 10,
                 List.of(new TierSpec(general, "General", 2500, 80), new TierSpec(vip, "VIP", 9000, 30)))));
@@ -271,24 +276,24 @@ final class EventHistoryLoader {
             String reserve = UUID.randomUUID().toString();
             TicketsReserved reserved = new TicketsReserved(eventId, orderId, buyer, lines, total, "usd", reservedAt,
                     reservedAt.plus(Duration.ofMinutes(15)), UUID.randomUUID().toString());
-            events.add(row(eventId, events.size(), Map.of("userId", buyer, "causationId", reserve, "correlationId", reserve),
+            events.add(row(eventId, sequence++, Map.of("userId", buyer, "causationId", reserve, "correlationId", reserve),
                     reserved));
             String paymentIntentId = stripeId("pi_");
-            events.add(row(eventId, events.size(), Map.of("userId", "stripe", "causationId", UUID.randomUUID().toString(),
-                    "correlationId", reserve), new PaymentIntentCreated(eventId, orderId, paymentIntentId)));
+            events.add(row(ORDER_PAYMENT_STREAM, orderId.toString(), 0, Map.of("userId", "stripe", "causationId",
+                    UUID.randomUUID().toString(), "correlationId", reserve), new PaymentIntentCreated(eventId, orderId, paymentIntentId)));
             orders.add(new DirectoryRow(orderId.value(), eventId.value(), buyer, write(reserved), reservedAt, paymentIntentId));
             if (n % 4 == 0) {
                 String cancel = UUID.randomUUID().toString();
-                events.add(row(eventId, events.size(), Map.of("userId", buyer, "causationId", cancel, "correlationId", cancel),
+                events.add(row(eventId, sequence++, Map.of("userId", buyer, "causationId", cancel, "correlationId", cancel),
                         new ReservationCancelled(eventId, orderId, buyer, lines, buyer)));
             } else {
                 List<IssuedTicket> tickets = List.of(new IssuedTicket(TicketId.random(), general, ticketCode()),
                         new IssuedTicket(TicketId.random(), general, ticketCode()),
                         new IssuedTicket(TicketId.random(), vip, ticketCode()));
-                events.add(row(eventId, events.size(), Map.of("userId", "stripe", "causationId", UUID.randomUUID().toString(),
+                events.add(row(eventId, sequence++, Map.of("userId", "stripe", "causationId", UUID.randomUUID().toString(),
                         "correlationId", stripeId("evt_")), new OrderConfirmed(eventId, orderId, buyer, lines, total, "usd",
                         tickets, clock, false)));
-                events.add(row(eventId, events.size(), Map.of("userId", "stripe", "causationId", UUID.randomUUID().toString(),
+                events.add(row(eventId, sequence++, Map.of("userId", "stripe", "causationId", UUID.randomUUID().toString(),
                         "correlationId", stripeId("evt_")), new StripeFeeRecorded(eventId, orderId, stripeId("txn_"),
                         Math.round(total * 0.029) + 30, "usd")));
                 confirmedOrder = orderId.toString();
@@ -298,10 +303,14 @@ final class EventHistoryLoader {
     }
 
     private Row row(EventId eventId, long sequence, Map<String, String> metaData, Object payload) {
+        return row(AGGREGATE_TYPE, eventId.toString(), sequence, metaData, payload);
+    }
+
+    private Row row(String aggregateType, String aggregateId, long sequence, Map<String, String> metaData, Object payload) {
         SerializedObject<byte[]> serializedPayload = serializer.serialize(payload, byte[].class);
         Instant at = clock;
         clock = clock.plusMillis(1);
-        return new Row(eventId.toString(), sequence, UUID.randomUUID().toString(),
+        return new Row(aggregateType, aggregateId, sequence, UUID.randomUUID().toString(),
                 serializer.serialize(MetaData.from(metaData), byte[].class).getData(), serializedPayload.getData(),
                 serializedPayload.getType().getRevision(), serializedPayload.getType().getName(),
                 DateTimeUtils.formatInstant(at));
@@ -310,7 +319,7 @@ final class EventHistoryLoader {
     private static void bind(PreparedStatement insert, Row row) throws SQLException {
         insert.setString(1, row.aggregateId());
         insert.setLong(2, row.sequence());
-        insert.setString(3, AGGREGATE_TYPE);
+        insert.setString(3, row.aggregateType());
         insert.setString(4, row.eventIdentifier());
         insert.setBytes(5, row.metaData());
         insert.setBytes(6, row.payload());

@@ -35,9 +35,9 @@ class EventMetadataTest extends StandaloneOnPostgres {
         String orderId = reserve(buyer, eventId, tierId(event, 0), 1).body().path("orderId").asText();
         assertThat(metadataOf(eventId, "TicketsReserved").path("userId").asText()).startsWith("buyer-");
 
-        // the saga records the payment intent as Stripe's work, caused by the reservation
-        await().atMost(Duration.ofSeconds(10)).until(() -> count(eventId, "PaymentIntentCreated") == 1);
-        JsonNode intent = metadataOf(eventId, "PaymentIntentCreated");
+        // the saga records the payment intent on the order's payment stream, as Stripe's work caused by the reservation
+        await().atMost(Duration.ofSeconds(10)).until(() -> count(orderId, "PaymentIntentCreated") == 1);
+        JsonNode intent = metadataOf(orderId, "PaymentIntentCreated");
         assertThat(intent.path("userId").asText()).isEqualTo("stripe");
         assertThat(intent.path("correlationId").asText())
                 .isEqualTo(metadataOf(eventId, "TicketsReserved").path("correlationId").asText());

@@ -170,6 +170,7 @@ class OnSaleBenchmarkIT {
                     .as("the synthetic history is in the form the service writes").isEmpty();
             List<EventHistoryLoader.Sale> synthetic = mode.storeAtLeast() > 0 ? appendHistory(history) : List.of();
 
+            scenario("http-ceiling", this::httpCeiling);
             scenario("hot-onsale", this::hotOnSale);
             scenario("baseline", () -> baseline(baselineSchema));
             scenario("reads", this::reads);
@@ -271,6 +272,33 @@ class OnSaleBenchmarkIT {
             assertThat(counts.pendingOrders()).isEqualTo(figures.ok());
             assertThat(oversold).as("oversold, service and baseline").isZero();
         }
+    }
+
+    // ---- 0. http-ceiling: what this machine's HTTP stack and load generator allow, with no work ----
+
+    /**
+     * 32 clients asking the liveness probe (no database, no token): the most requests per second
+     * any scenario could reach here, the service's own work aside, since load generator, service and
+     * PostgreSQL share the machine. Also warms the service's HTTP path up before hot-onsale.
+     */
+    private void httpCeiling() throws Exception {
+        URI liveness = URI.create(service.baseUrl() + "/actuator/health/liveness");
+        Load probes = new Load("liveness probes", WRITERS, () -> () -> {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(liveness).timeout(REQUEST_TIMEOUT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new UnexpectedAnswer(response.statusCode() + " " + response.body());
+            }
+            return Outcome.OK;
+        });
+        LoadGenerator.timed("http-ceiling", mode.warmUp(), mode.window(), probes);
+        Figures figures = probes.figures();
+        System.out.println("[http-ceiling] " + LoadGenerator.describe(figures));
+        row("http-ceiling", "liveness probes/s (32 clients, no work)", format("%.1f", figures.perSecond()));
+        row("http-ceiling", "latency p50 / p99 / max (ms)", format("%.2f / %.2f / %.2f", figures.p50Ms(), figures.p99Ms(), figures.maxMs()));
+        result("RESULT http-ceiling requests_per_s=%.1f p50_ms=%.2f p99_ms=%.2f", figures.perSecond(), figures.p50Ms(),
+                figures.p99Ms());
+        assertThat(figures.errors()).as("liveness probes " + figures.errorSamples()).isZero();
     }
 
     // ---- 3. reads: the same writers plus 8 anonymous readers of the availability ----
@@ -402,7 +430,7 @@ class OnSaleBenchmarkIT {
         }
         long holds = store.liveHolds(hot.eventId());
         // right away, not after the saga's backlog: that would cost the short mode half a minute
-        long intents = store.count(hot.eventId(), ServiceDatabase.PAYMENT_INTENT_CREATED);
+        long intents = store.paymentIntents(hot.eventId());
         double heapMb = service.heapUsedAfterGcMb();
         assertThat(service.isAlive()).as("the service survived with -Xmx512m").isTrue();
         // it may survive one: a thread that hit it ends (the payment saga's processor stops for good)
@@ -497,7 +525,7 @@ class OnSaleBenchmarkIT {
         awaitApi("reference", "the reference order confirmed and its fee recorded",
                 () -> api.get("/api/v1/ledger/entries?orderId=" + paid, auditor), r -> r.body().size() == 2);
         awaitApi("reference", "the cancelled order's payment intent",
-                () -> store.count(event.eventId(), ServiceDatabase.PAYMENT_INTENT_CREATED), created -> created == 2);
+                () -> store.paymentIntents(event.eventId()), created -> created == 2);
         return event;
     }
 
@@ -608,7 +636,7 @@ class OnSaleBenchmarkIT {
         long started = System.nanoTime();
         long reserved = store.count(event.eventId(), ServiceDatabase.TICKETS_RESERVED);
         awaitApi(scenario, "the payment saga: payment intents of " + reserved + " reservations",
-                () -> store.count(event.eventId(), ServiceDatabase.PAYMENT_INTENT_CREATED), intents -> intents >= reserved);
+                () -> store.paymentIntents(event.eventId()), intents -> intents >= reserved);
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf(Locale.ROOT, "[%s] the payment saga caught up in %.1f s%n", scenario, seconds);
         row(scenario, "waited for the payment saga to catch up (s)", format("%.1f", seconds));

@@ -39,6 +39,12 @@ final class ServiceDatabase implements AutoCloseable {
         return single("SELECT coalesce(max(globalIndex), 0) FROM DomainEventEntry");
     }
 
+    /** The payment intents recorded for the event's orders (each on its order's payment stream). */
+    long paymentIntents(String eventId) throws SQLException {
+        return single("SELECT count(*) FROM DomainEventEntry WHERE payloadType = ? AND aggregateIdentifier IN "
+                + "(SELECT order_id::text FROM order_directory WHERE event_id = ?::uuid)", PAYMENT_INTENT_CREATED, eventId);
+    }
+
     long count(String aggregateId, String payloadType) throws SQLException {
         return single("SELECT count(*) FROM DomainEventEntry WHERE aggregateIdentifier = ? AND payloadType = ?",
                 aggregateId, payloadType);

@@ -4,7 +4,6 @@ import dev.ticketing.command.payment.PaymentSaga;
 import dev.ticketing.command.payment.StripeSettings;
 import dev.ticketing.command.reservation.OrderDirectory;
 import org.axonframework.common.caching.Cache;
-import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
@@ -40,13 +39,13 @@ public class CommandSideConfig {
 
     /**
      * The inventories this node works on stay in memory between commands instead of being loaded
-     * (snapshot + events) for each one. Weak references: memory pressure evicts, and a rolled-back
-     * unit of work drops its entry; another node's newer events make the append fail on the event
+     * (snapshot + events) for each one (CaffeineAggregateCache: bounded, soft). A rolled-back unit
+     * of work drops its entry; another node's newer events make the append fail on the event
      * store's (aggregate, sequence) key, which drops the stale entry, and the command is retried.
      */
     @Bean
-    Cache tierInventoryCache() {
-        return new WeakReferenceCache();
+    Cache tierInventoryCache(@Value("${ticketing.inventory.cache-size:1000}") long size) {
+        return new CaffeineAggregateCache(size);
     }
 
     /**

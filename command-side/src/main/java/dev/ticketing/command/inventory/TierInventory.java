@@ -27,10 +27,8 @@ import dev.ticketing.api.payment.LatePaymentRefused;
 import dev.ticketing.api.payment.MarkPaymentProcessing;
 import dev.ticketing.api.payment.OrderRefunded;
 import dev.ticketing.api.payment.PaymentFailed;
-import dev.ticketing.api.payment.PaymentIntentCreated;
 import dev.ticketing.api.payment.PaymentProcessing;
 import dev.ticketing.api.payment.RecordPaymentFailure;
-import dev.ticketing.api.payment.RecordPaymentIntent;
 import dev.ticketing.api.payment.RecordRefund;
 import dev.ticketing.api.payment.RecordStripeFee;
 import dev.ticketing.api.payment.RefundRequested;
@@ -53,6 +51,7 @@ import org.axonframework.messaging.MetaData;
 import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.security.SecureRandom;
@@ -74,8 +73,10 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * The tickets of one event: its tiers, the event-wide limit and the live holds. Every rule about
  * what may be held or sold is decided here, one command at a time, so nothing is ever oversold.
  * State is small (counts per tier, live holds) and snapshotted; fields are read by Jackson for
- * snapshots, hence the field visibility.
+ * snapshots, hence the field visibility. The revision names the snapshot's shape: a snapshot of
+ * another revision is passed over (the inventory is then loaded from its events).
  */
+@Revision("2")
 @Aggregate(snapshotTriggerDefinition = "tierInventorySnapshotTrigger", cache = "tierInventoryCache")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
@@ -102,7 +103,6 @@ public class TierInventory {
     private Set<UUID> processing = new HashSet<>();
     /** Orders no longer held, with what a late payment or a refund needs to decide. */
     private Map<UUID, ClosedOrder> closed = new HashMap<>();
-    private Map<UUID, String> paymentIntents = new HashMap<>();
     private Set<UUID> feesRecorded = new HashSet<>();
     private int heldTotal;
     private int soldTotal;
@@ -302,17 +302,6 @@ public class TierInventory {
         return confirmed;
     }
 
-    @CommandHandler
-    public void handle(RecordPaymentIntent command) {
-        UUID orderId = command.orderId().value();
-        if (!holds.containsKey(orderId) && !closed.containsKey(orderId)) {
-            throw new OrderNotConfirmable(command.orderId());
-        }
-        if (!command.paymentIntentId().equals(paymentIntents.get(orderId))) {
-            apply(new PaymentIntentCreated(eventId, command.orderId(), command.paymentIntentId()));
-        }
-    }
-
     /** While Stripe settles, the hold does not expire at its usual time but at {@code holdUntil}. */
     @CommandHandler
     public void handle(MarkPaymentProcessing command, DeadlineManager deadlineManager) {
@@ -447,11 +436,6 @@ public class TierInventory {
         }
         event.lines().forEach(line -> tiers.get(line.tierId().value()).sold += line.quantity());
         soldTotal += event.lines().stream().mapToInt(ReservedLine::quantity).sum();
-    }
-
-    @EventSourcingHandler
-    void on(PaymentIntentCreated event) {
-        paymentIntents.put(event.orderId().value(), event.paymentIntentId());
     }
 
     @EventSourcingHandler

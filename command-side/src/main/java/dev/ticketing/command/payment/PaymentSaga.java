@@ -9,11 +9,13 @@ import dev.ticketing.api.inventory.ReservationExpired;
 import dev.ticketing.api.inventory.TicketsReserved;
 import dev.ticketing.api.payment.LatePaymentRefused;
 import dev.ticketing.api.payment.OrderRefunded;
-import dev.ticketing.api.payment.RecordPaymentIntent;
+import dev.ticketing.api.payment.PaymentIntentCreated;
 import dev.ticketing.api.payment.RefundRequested;
 import dev.ticketing.api.rejection.Rejection;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.eventhandling.EventBus;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.modelling.saga.EndSaga;
 import org.axonframework.modelling.saga.SagaEventHandler;
@@ -40,11 +42,15 @@ public class PaymentSaga {
 
     private static final Logger log = LoggerFactory.getLogger(PaymentSaga.class);
     static final Map<String, String> BY_STRIPE = Map.of("userId", "stripe");
+    /** The stream an order's payment is recorded on (aggregate id: the order id). */
+    public static final String ORDER_PAYMENT_STREAM = "OrderPayment";
 
     @Autowired
     private transient StripeGateway stripe;
     @Autowired
     private transient CommandGateway commands;
+    @Autowired
+    private transient EventBus events;
 
     private EventId eventId;
     private OrderId orderId;
@@ -57,7 +63,11 @@ public class PaymentSaga {
         orderId = reserved.orderId();
         paymentIntentId = stripe.createPaymentIntent(orderId, eventId, reserved.totalCents(), reserved.currency());
         SagaLifecycle.associateWith("paymentIntentId", paymentIntentId);
-        send(new RecordPaymentIntent(eventId, orderId, paymentIntentId));
+        // Recorded on the order's own stream, in the saga's transaction, not by a command to the
+        // event's inventory: that took the inventory's lock (and a commit) per hold, and stalled the
+        // on-sale behind the saga. Sequence 0: an order has one payment intent, the store's key says so.
+        events.publish(new GenericDomainEventMessage<>(ORDER_PAYMENT_STREAM, orderId.toString(), 0,
+                new PaymentIntentCreated(eventId, orderId, paymentIntentId), BY_STRIPE));
         log.info("Order {} is paid through payment intent {}", orderId, paymentIntentId);
     }
 

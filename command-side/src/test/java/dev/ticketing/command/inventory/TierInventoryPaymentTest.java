@@ -14,7 +14,6 @@ import dev.ticketing.api.payment.PaymentFailed;
 import dev.ticketing.api.payment.PaymentIntentCreated;
 import dev.ticketing.api.payment.PaymentProcessing;
 import dev.ticketing.api.payment.RecordPaymentFailure;
-import dev.ticketing.api.payment.RecordPaymentIntent;
 import dev.ticketing.api.payment.RecordRefund;
 import dev.ticketing.api.payment.RecordStripeFee;
 import dev.ticketing.api.payment.RefundRequested;
@@ -55,7 +54,6 @@ import static org.axonframework.test.matchers.Matchers.predicate;
 class TierInventoryPaymentTest {
 
     private static final String INTENT = "pi_0001";
-    private static final String OTHER_INTENT = "pi_0002";
     private static final String BALANCE_TRANSACTION = "txn_0001";
 
     /** Until when a hold lasts while Stripe settles its payment: well after its usual end. */
@@ -171,46 +169,14 @@ class TierInventoryPaymentTest {
                 .expectNoScheduledDeadlines();
     }
 
-    // ---- RecordPaymentIntent ----
+    // ---- PaymentIntentCreated on the inventory's stream (recorded there before the saga kept it) ----
 
     @Test
-    void recordPaymentIntent_ofALiveHoldEmitsPaymentIntentCreated() {
-        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)))
-                .when(new RecordPaymentIntent(EVENT, ORDER, INTENT))
-                .expectEvents(new PaymentIntentCreated(EVENT, ORDER, INTENT));
-    }
-
-    @Test
-    void recordPaymentIntent_ofAnOrderWhoseHoldEndedIsStillRecorded() {
-        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
-              expired(ORDER, ALICE, generalSeats(2)))
-                .when(new RecordPaymentIntent(EVENT, ORDER, INTENT))
-                .expectEvents(new PaymentIntentCreated(EVENT, ORDER, INTENT));
-    }
-
-    @Test
-    void recordPaymentIntent_ofAnUnknownOrderIsRefused() {
-        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)))
-                .when(new RecordPaymentIntent(EVENT, UNKNOWN_ORDER, INTENT))
-                .expectException(orderNotConfirmable(UNKNOWN_ORDER))
-                .expectNoEvents();
-    }
-
-    @Test
-    void recordPaymentIntent_theSameIntentAgainEmitsNothing() {
+    void anIntentRecordedOnTheInventoryByAnEarlierVersionIsPassedOver() {
         given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
               new PaymentIntentCreated(EVENT, ORDER, INTENT))
-                .when(new RecordPaymentIntent(EVENT, ORDER, INTENT))
-                .expectSuccessfulHandlerExecution()
-                .expectNoEvents();
-    }
-
-    @Test
-    void recordPaymentIntent_anotherIntentForTheOrderIsRecorded() {
-        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
-              new PaymentIntentCreated(EVENT, ORDER, INTENT))
-                .when(new RecordPaymentIntent(EVENT, ORDER, OTHER_INTENT))
-                .expectEvents(new PaymentIntentCreated(EVENT, ORDER, OTHER_INTENT));
+                .when(failure(ORDER, FAILED_AT))
+                .expectEvents(new PaymentFailed(EVENT, ORDER, DECLINED, DECLINED_MESSAGE, EXPIRES_AT, null));
     }
 
     // ---- MarkPaymentProcessing ----

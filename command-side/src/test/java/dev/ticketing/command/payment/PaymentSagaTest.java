@@ -10,11 +10,14 @@ import dev.ticketing.api.inventory.ReservedLine;
 import dev.ticketing.api.inventory.TicketsReserved;
 import dev.ticketing.api.payment.LatePaymentRefused;
 import dev.ticketing.api.payment.OrderRefunded;
-import dev.ticketing.api.payment.RecordPaymentIntent;
+import dev.ticketing.api.payment.PaymentIntentCreated;
 import dev.ticketing.api.payment.RefundRequested;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.test.saga.SagaTestFixture;
+import org.hamcrest.Matcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.env.MockEnvironment;
@@ -27,6 +30,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.axonframework.test.matchers.Matchers.andNoMore;
+import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
+import static org.axonframework.test.matchers.Matchers.predicate;
 
 /**
  * The Stripe side of an order's payment, as done by {@link PaymentSaga}. Stripe is a hand-written
@@ -89,10 +95,11 @@ class PaymentSagaTest {
     }
 
     @Test
-    void ticketsReserved_recordsTheIntentOnTheOrderOnBehalfOfStripe() {
+    void ticketsReserved_recordsTheIntentOnTheOrdersPaymentStreamOnBehalfOfStripe() {
         fixture.givenNoPriorActivity()
                .whenAggregate(EVENT_AGGREGATE).publishes(reserved(ORDER))
-               .expectDispatchedCommands(byStripe(new RecordPaymentIntent(EVENT, ORDER, INTENT)));
+               .expectPublishedEventsMatching(intentRecordedByStripe(ORDER, INTENT))
+               .expectNoDispatchedCommands();
     }
 
     @Test
@@ -116,7 +123,7 @@ class PaymentSagaTest {
                .whenAggregate(EVENT_AGGREGATE).publishes(reserved(ORDER_2))
                .expectActiveSagas(2)
                .expectAssociationWith("paymentIntentId", INTENT_2)
-               .expectDispatchedCommands(byStripe(new RecordPaymentIntent(EVENT, ORDER_2, INTENT_2)));
+               .expectPublishedEventsMatching(intentRecordedByStripe(ORDER_2, INTENT_2));
     }
 
     // ---- ReservationExpired ----
@@ -290,6 +297,17 @@ class PaymentSagaTest {
     }
 
     /** The command as the saga must send it: with the metadata userId=stripe. */
+    /** The one event published: the order's intent, first on the order's payment stream, by Stripe. */
+    private static Matcher<List<EventMessage<?>>> intentRecordedByStripe(OrderId order, String intent) {
+        Matcher<EventMessage<?>> recorded = predicate(message -> message instanceof DomainEventMessage<?> event
+                && event.getPayload().equals(new PaymentIntentCreated(EVENT, order, intent))
+                && event.getType().equals(PaymentSaga.ORDER_PAYMENT_STREAM)
+                && event.getAggregateIdentifier().equals(order.toString())
+                && event.getSequenceNumber() == 0
+                && STRIPE.equals(event.getMetaData().get("userId")));
+        return exactSequenceOf(recorded, andNoMore());
+    }
+
     private static CommandMessage<?> byStripe(Object command) {
         return GenericCommandMessage.asCommandMessage(command).andMetaData(Map.of("userId", STRIPE));
     }

@@ -1,0 +1,70 @@
+package dev.ticketing.command.config;
+
+import org.axonframework.common.caching.Cache;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CaffeineAggregateCacheTest {
+
+    private final CaffeineAggregateCache cache = new CaffeineAggregateCache(100);
+
+    @Test
+    void keepsWhatWasPutUntilRemoved() {
+        cache.put("event-1", "inventory");
+        assertThat(cache.<String, String>get("event-1")).isEqualTo("inventory");
+        assertThat(cache.containsKey("event-1")).isTrue();
+
+        assertThat(cache.remove("event-1")).isTrue();
+        assertThat(cache.remove("event-1")).isFalse();
+        assertThat(cache.<String, String>get("event-1")).isNull();
+    }
+
+    @Test
+    void keepsItsInventoriesThroughGarbageCollections() {
+        // the reason it replaced WeakReferenceCache: nothing else holds the cached inventory
+        cache.put("event-1", new StringBuilder("inventory"));
+        System.gc();
+        assertThat(cache.<String, StringBuilder>get("event-1")).hasToString("inventory");
+    }
+
+    @Test
+    void putIfAbsentAndComputeIfAbsentKeepTheFirstValue() {
+        assertThat(cache.putIfAbsent("event-1", "first")).isTrue();
+        assertThat(cache.putIfAbsent("event-1", "second")).isFalse();
+        assertThat(cache.<String>computeIfAbsent("event-1", () -> "third")).isEqualTo("first");
+        assertThat(cache.<String>computeIfAbsent("event-2", () -> "computed")).isEqualTo("computed");
+    }
+
+    @Test
+    void computeIfPresentUpdatesAndANullAnswerRemoves() {
+        cache.put("event-1", "v1");
+        cache.<String>computeIfPresent("event-1", value -> value + "+");
+        assertThat(cache.<String, String>get("event-1")).isEqualTo("v1+");
+
+        cache.<String>computeIfPresent("event-1", value -> null);
+        assertThat(cache.containsKey("event-1")).isFalse();
+        cache.<String>computeIfPresent("event-2", value -> "never");
+        assertThat(cache.containsKey("event-2")).isFalse();
+    }
+
+    @Test
+    void putOfNullRemovesAndRemoveAllEmpties() {
+        cache.put("event-1", "v1");
+        cache.put("event-1", null);
+        assertThat(cache.containsKey("event-1")).isFalse();
+
+        cache.put("event-2", "v2");
+        cache.put("event-3", "v3");
+        cache.removeAll();
+        assertThat(cache.containsKey("event-2")).isFalse();
+        assertThat(cache.containsKey("event-3")).isFalse();
+    }
+
+    @Test
+    void refusesEntryListenersOutright() {
+        assertThatThrownBy(() -> cache.registerCacheEntryListener(new Cache.EntryListenerAdapter()))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+}
