@@ -48,6 +48,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * nothing oversold, exactly the seats there are held at a sell-out, the clients, the event store
  * and the read model agree, replays end DONE with the read models as they were, no request fails
  * other than by a refusal, and the service neither dies nor runs out of heap with its holds.
+ * First comes {@code http-ceiling}: the machine's own limit on requests per second, measured with
+ * the same clients on a probe that does no work.
+ * {@code -Dbenchmark.jfr=FILE} has the service record itself with Java Flight Recorder.
  * <p>
  * {@code -Dbenchmark.mode=short} (the default, in CI: a few seconds per scenario) or {@code full}
  * (for people: 10 s warm-up and 30 s windows, 100,000 live holds, a store of 1,000,000 events).
