@@ -99,7 +99,14 @@ public class ReservationBatcher {
                 batch.add(next);
             }
             if (!batch.isEmpty()) {
-                send(batch);
+                try {
+                    send(batch);
+                } catch (Throwable fatal) {
+                    // an Error (OutOfMemoryError while snapshotting a huge inventory, say): the callers
+                    // get an error instead of waiting for an answer that would never come
+                    batch.forEach(p -> p.answer().completeExceptionally(fatal));
+                    throw fatal;
+                }
             }
         } finally {
             queue.draining.set(false);

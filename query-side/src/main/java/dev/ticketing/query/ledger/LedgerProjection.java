@@ -8,6 +8,7 @@ import dev.ticketing.api.payment.OrderRefunded;
 import dev.ticketing.api.payment.StripeFeeRecorded;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.springframework.stereotype.Component;
@@ -40,32 +41,32 @@ public class LedgerProjection {
 
     /** A late confirmation found free seats: a sale like any other. */
     @EventHandler
-    void on(OrderConfirmed confirmed, @Timestamp Instant at) {
+    void on(OrderConfirmed confirmed, @Timestamp Instant at, ReplayStatus replay) {
         long cents = confirmed.totalCents();
-        book("confirmed:" + confirmed.orderId(), confirmed.eventId(), confirmed.orderId(), at,
+        book(replay, "confirmed:" + confirmed.orderId(), confirmed.eventId(), confirmed.orderId(), at,
                 (confirmed.late() ? "Tickets sold on a late payment, order " : "Tickets sold, order ") + confirmed.orderId(),
                 debit(STRIPE_CLEARING, cents), credit(ticketRevenue(confirmed.eventId()), cents));
     }
 
     @EventHandler
-    void on(StripeFeeRecorded fee, @Timestamp Instant at) {
-        book("fee:" + fee.orderId(), fee.eventId(), fee.orderId(), at, "Stripe fee, order " + fee.orderId(),
+    void on(StripeFeeRecorded fee, @Timestamp Instant at, ReplayStatus replay) {
+        book(replay, "fee:" + fee.orderId(), fee.eventId(), fee.orderId(), at, "Stripe fee, order " + fee.orderId(),
                 debit(STRIPE_FEES, fee.feeCents()), credit(STRIPE_CLEARING, fee.feeCents()));
     }
 
     /** The money is at Stripe but is not income: it is owed back until its OrderRefunded. */
     @EventHandler
-    void on(LatePaymentRefused refused, @Timestamp Instant at) {
+    void on(LatePaymentRefused refused, @Timestamp Instant at, ReplayStatus replay) {
         long cents = refused.amountCents();
-        book("late-payment:" + refused.orderId(), refused.eventId(), refused.orderId(), at,
+        book(replay, "late-payment:" + refused.orderId(), refused.eventId(), refused.orderId(), at,
                 "Late payment to refund, seats gone, order " + refused.orderId(),
                 debit(STRIPE_CLEARING, cents), credit(refunds(refused.eventId()), cents));
     }
 
     @EventHandler
-    void on(OrderRefunded refunded, @Timestamp Instant at) {
+    void on(OrderRefunded refunded, @Timestamp Instant at, ReplayStatus replay) {
         long cents = refunded.amountCents();
-        book("refund:" + refunded.orderId(), refunded.eventId(), refunded.orderId(), at,
+        book(replay, "refund:" + refunded.orderId(), refunded.eventId(), refunded.orderId(), at,
                 "Refund, order " + refunded.orderId(),
                 debit(refunds(refunded.eventId()), cents), credit(STRIPE_CLEARING, cents));
     }
@@ -84,10 +85,14 @@ public class LedgerProjection {
         return "refunds:" + eventId;
     }
 
-    /** Books the fact unless it is booked already: a redelivered event changes nothing. */
-    private void book(String entryId, EventId eventId, OrderId orderId, Instant at, String description,
-                      LedgerLine... lines) {
-        if (!entries.existsById(entryId)) {
+    /**
+     * Books the fact unless it is booked already: a redelivered event changes nothing. A replay
+     * starts from an emptied ledger and books each event once, in the transaction that moves its
+     * token: it skips the look-up, one round trip to the database per entry (most of a replay's time).
+     */
+    private void book(ReplayStatus replay, String entryId, EventId eventId, OrderId orderId, Instant at,
+                      String description, LedgerLine... lines) {
+        if (replay.isReplay() || !entries.existsById(entryId)) {
             entries.save(new LedgerEntry(entryId, orderId.value(), eventId.value(), at, description, List.of(lines)));
         }
     }
