@@ -286,14 +286,7 @@ class OnSaleBenchmarkIT {
      */
     private void httpCeiling() throws Exception {
         URI liveness = URI.create(service.baseUrl() + "/actuator/health/liveness");
-        Load probes = new Load("liveness probes", WRITERS, () -> () -> {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(liveness).timeout(REQUEST_TIMEOUT).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new UnexpectedAnswer(response.statusCode() + " " + response.body());
-            }
-            return Outcome.OK;
-        });
+        Load probes = new Load("liveness probes", WRITERS, () -> () -> getOk(liveness));
         LoadGenerator.timed("http-ceiling", mode.warmUp(), mode.window(), probes);
         Figures figures = probes.figures();
         System.out.println("[http-ceiling] " + LoadGenerator.describe(figures));
@@ -304,6 +297,16 @@ class OnSaleBenchmarkIT {
         assertThat(figures.errors()).as("liveness probes " + figures.errorSamples()).isZero();
     }
 
+    /** An anonymous GET that must answer 200. */
+    private Outcome getOk(URI uri) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new UnexpectedAnswer(response.statusCode() + " " + response.body());
+        }
+        return Outcome.OK;
+    }
+
     // ---- 3. reads: the same writers plus 8 anonymous readers of the availability ----
 
     private void reads() throws Exception {
@@ -311,14 +314,7 @@ class OnSaleBenchmarkIT {
         LongAdder tickets = new LongAdder();
         Load writes = new Load("reservations", WRITERS, () -> reservations(hot, buyers, tickets));
         URI availability = URI.create(service.baseUrl() + "/api/v1/events/" + hot.eventId() + "/availability");
-        Load reads = new Load("availability reads", READERS, () -> () -> {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(availability).timeout(REQUEST_TIMEOUT).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new UnexpectedAnswer(response.statusCode() + " " + response.body());
-            }
-            return Outcome.OK;
-        });
+        Load reads = new Load("availability reads", READERS, () -> () -> getOk(availability));
         LoadGenerator.timed("reads", mode.warmUp(), mode.window(), writes, reads);
         Figures writing = writes.figures();
         Figures reading = reads.figures();
