@@ -298,7 +298,7 @@ class OnSaleBenchmarkIT {
     }
 
     /** An anonymous GET that must answer 200. */
-    private Outcome getOk(URI uri) throws IOException, InterruptedException {
+    private Outcome getOk(URI uri) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
