@@ -17,6 +17,7 @@ import dev.ticketing.api.inventory.TicketsReserved;
 import dev.ticketing.api.inventory.TierSpec;
 import dev.ticketing.api.payment.PaymentIntentCreated;
 import dev.ticketing.api.payment.StripeFeeRecorded;
+import dev.ticketing.command.payment.PaymentSaga;
 import dev.ticketing.platform.testing.TestDatabase;
 import org.axonframework.common.DateTimeUtils;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
@@ -83,8 +84,8 @@ final class EventHistoryLoader {
     record Appended(long events, double seconds, List<Sale> samples) {
     }
 
-    private record Row(String aggregateType, String aggregateId, long sequence, String eventIdentifier, byte[] metaData, byte[] payload,
-                       String payloadRevision, String payloadType, String timestamp) {
+    private record Row(String aggregateType, String aggregateId, long sequence, String eventIdentifier,
+                       byte[] metaData, byte[] payload, String payloadRevision, String payloadType, String timestamp) {
     }
 
     private record DirectoryRow(UUID orderId, UUID eventId, String userId, String reservation, Instant createdAt,
@@ -95,8 +96,6 @@ final class EventHistoryLoader {
     }
 
     private static final String AGGREGATE_TYPE = "TierInventory";
-    /** PaymentSaga.ORDER_PAYMENT_STREAM: each order's payment intent is on a stream of its own. */
-    private static final String ORDER_PAYMENT_STREAM = "OrderPayment";
     private static final int EVENTS_PER_SALE = 76;
     private static final int ORDERS_PER_SALE = 20;
     private static final int SALES_PER_TRANSACTION = 100;
@@ -279,7 +278,7 @@ final class EventHistoryLoader {
             events.add(row(eventId, sequence++, Map.of("userId", buyer, "causationId", reserve, "correlationId", reserve),
                     reserved));
             String paymentIntentId = stripeId("pi_");
-            events.add(row(ORDER_PAYMENT_STREAM, orderId.toString(), 0, Map.of("userId", "stripe", "causationId",
+            events.add(row(PaymentSaga.ORDER_PAYMENT_STREAM, orderId.toString(), 0, Map.of("userId", "stripe", "causationId",
                     UUID.randomUUID().toString(), "correlationId", reserve), new PaymentIntentCreated(eventId, orderId, paymentIntentId)));
             orders.add(new DirectoryRow(orderId.value(), eventId.value(), buyer, write(reserved), reservedAt, paymentIntentId));
             if (n % 4 == 0) {

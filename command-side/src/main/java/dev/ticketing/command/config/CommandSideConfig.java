@@ -4,20 +4,20 @@ import dev.ticketing.command.payment.PaymentSaga;
 import dev.ticketing.command.payment.StripeSettings;
 import dev.ticketing.command.reservation.OrderDirectory;
 import org.axonframework.common.caching.Cache;
+import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.deadline.DeadlineMessage;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
-import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventsourcing.SnapshotterSpanFactory;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.annotation.HandlerDefinition;
 import org.axonframework.messaging.annotation.ParameterResolverFactory;
-import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
-import org.axonframework.deadline.DeadlineMessage;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
+import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -77,7 +77,8 @@ public class CommandSideConfig {
      * The inventories this node works on stay in memory between commands instead of being loaded
      * (snapshot + events) for each one (CaffeineAggregateCache: bounded, soft). A rolled-back unit
      * of work drops its entry; another node's newer events make the append fail on the event
-     * store's (aggregate, sequence) key, which drops the stale entry, and the command is retried.
+     * store's (aggregate, sequence) key, which fails the command and drops the stale entry, so the
+     * next command loads the inventory afresh (nothing retries the failed one yet).
      */
     @Bean
     Cache tierInventoryCache(@Value("${ticketing.inventory.cache-size:1000}") long size) {

@@ -296,7 +296,6 @@ class PaymentSagaTest {
         return new OrderRefunded(EVENT, orderId, ALICE, LINES, TOTAL, CURRENCY, seatsReleased);
     }
 
-    /** The command as the saga must send it: with the metadata userId=stripe. */
     /** The one event published: the order's intent, first on the order's payment stream, by Stripe. */
     private static Matcher<List<EventMessage<?>>> intentRecordedByStripe(OrderId order, String intent) {
         Matcher<EventMessage<?>> recorded = predicate(message -> message instanceof DomainEventMessage<?> event
@@ -308,6 +307,7 @@ class PaymentSagaTest {
         return exactSequenceOf(recorded, andNoMore());
     }
 
+    /** The command as the saga must send it: with the metadata userId=stripe. */
     private static CommandMessage<?> byStripe(Object command) {
         return GenericCommandMessage.asCommandMessage(command).andMetaData(Map.of("userId", STRIPE));
     }
