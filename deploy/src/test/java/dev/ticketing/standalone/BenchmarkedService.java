@@ -45,6 +45,11 @@ final class BenchmarkedService implements AutoCloseable {
         this.log = workDir.resolve("standalone.log");
     }
 
+    /** More environment for the start (what is only known once the service's port is). */
+    void environment(Map<String, String> more) {
+        env.putAll(more);
+    }
+
     /** Starts the jar and waits until {@code /actuator/health} is UP; returns how long that took. */
     Duration start() throws IOException, InterruptedException {
         long started = System.nanoTime();

@@ -10,7 +10,9 @@ import dev.ticketing.standalone.LoadGenerator.Load;
 import dev.ticketing.standalone.LoadGenerator.Outcome;
 import dev.ticketing.standalone.LoadGenerator.Request;
 import dev.ticketing.standalone.LoadGenerator.UnexpectedAnswer;
+import dev.ticketing.stripestandin.StandinServer;
 import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.IOException;
 import java.net.URI;
@@ -89,6 +91,7 @@ class OnSaleBenchmarkIT {
         }
     }
 
+    private static final String STRIPE_WEBHOOK_SECRET = "whsec_benchmark";
     private static final int WRITERS = 32;
     private static final int READERS = 8;
     private static final int SELLOUT_CLIENTS = 64;
@@ -156,7 +159,14 @@ class OnSaleBenchmarkIT {
                 // a full run lasts longer than the default 15 minutes: no hold may expire while the read
                 // models are compared around the replays (nor add expiries to what is measured)
                 "TICKETING_RESERVATION_TIMEOUT", "PT3H"));
+             // Stripe in a process of its own (here: the benchmark's), as in production: the service's
+             // heap is the service's, not that of a stand-in keeping every payment intent in memory
+             ConfigurableApplicationContext stripe = StandinServer.startForTheApp(
+                     started.baseUrl() + "/api/v1/stripe/webhook", STRIPE_WEBHOOK_SECRET);
              ServiceDatabase database = new ServiceDatabase(serviceSchema)) {
+            started.environment(Map.of("STRIPE_SECRET_KEY", "sk_test_benchmark",
+                    "STRIPE_PUBLISHABLE_KEY", "pk_test_benchmark", "STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET,
+                    "STRIPE_API_BASE", "http://127.0.0.1:" + StandinServer.port(stripe) + "/stripe-emulator"));
             service = started;
             store = database;
             api = service.api();

@@ -33,8 +33,21 @@ public final class StandinServer {
     private StandinServer() {
     }
 
-    /** Starts it on a free port, delivering webhooks to {@code webhookUrl} signed with {@code webhookSecret}. */
+    /**
+     * Starts it on a free port, delivering every event to {@code webhookUrl} signed with
+     * {@code webhookSecret} (the stand-in's own tests follow every event it sends, as an endpoint
+     * enabled for all).
+     */
     public static ConfigurableApplicationContext start(String webhookUrl, String webhookSecret) {
+        return start(webhookUrl, webhookSecret, "--ticketing.stripe.standin.enabled-events=*");
+    }
+
+    /** Starts it delivering only the events the app's endpoint is set up for, as Stripe would. */
+    public static ConfigurableApplicationContext startForTheApp(String webhookUrl, String webhookSecret) {
+        return start(webhookUrl, webhookSecret, "--spring.main.log-startup-info=false");
+    }
+
+    private static ConfigurableApplicationContext start(String webhookUrl, String webhookSecret, String more) {
         // as arguments, to win over the standalone's application.yml on the classpath
         return new SpringApplicationBuilder(StandinApp.class).run(
                 "--server.port=0",
@@ -43,8 +56,7 @@ public final class StandinServer {
                 "--ticketing.stripe.standin.enabled=true",
                 "--ticketing.stripe.standin.webhook-url=" + webhookUrl,
                 "--ticketing.stripe.standin.webhook-secret=" + webhookSecret,
-                // the stand-in's own tests follow every event it sends, as an endpoint enabled for all
-                "--ticketing.stripe.standin.enabled-events=*");
+                more);
     }
 
     public static int port(ConfigurableApplicationContext standin) {

@@ -1,6 +1,7 @@
 package dev.ticketing.command.inventory;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonFormat;
 import dev.ticketing.api.EventId;
 import dev.ticketing.api.OrderId;
 import dev.ticketing.api.TicketId;
@@ -72,11 +73,12 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 /**
  * The tickets of one event: its tiers, the event-wide limit and the live holds. Every rule about
  * what may be held or sold is decided here, one command at a time, so nothing is ever oversold.
- * State is small (counts per tier, live holds) and snapshotted; fields are read by Jackson for
- * snapshots, hence the field visibility. The revision names the snapshot's shape: a snapshot of
+ * State is counts per tier plus one compact entry per live hold (100,000 holds must fit the
+ * service's heap twice: the cached inventory and the snapshotter's copy) and snapshotted; fields
+ * are read by Jackson for snapshots, hence the field visibility. The revision names the snapshot's shape: a snapshot of
  * another revision is passed over (the inventory is then loaded from its events).
  */
-@Revision("2")
+@Revision("3")
 @Aggregate(snapshotTriggerDefinition = "tierInventorySnapshotTrigger", cache = "tierInventoryCache")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
@@ -93,14 +95,10 @@ public class TierInventory {
     private boolean membersOnly;
     private int maxTicketsPerOrder;
     private Map<UUID, Tier> tiers = new LinkedHashMap<>();
-    /** Live holds by order id: the reservation as it was granted. */
-    private Map<UUID, TicketsReserved> holds = new HashMap<>();
+    /** Live holds by order id. */
+    private Map<UUID, Hold> holds = new HashMap<>();
     /** The live hold of each user, for "one unpaid order per user per event". */
     private Map<String, UUID> holdByUser = new HashMap<>();
-    /** The timeout currently scheduled for each live hold (a new one while Stripe settles). */
-    private Map<UUID, String> holdDeadlines = new HashMap<>();
-    /** Live holds whose payment Stripe is settling: they last until their processing deadline. */
-    private Set<UUID> processing = new HashSet<>();
     /** Orders no longer held, with what a late payment or a refund needs to decide. */
     private Map<UUID, ClosedOrder> closed = new HashMap<>();
     private Set<UUID> feesRecorded = new HashSet<>();
@@ -109,9 +107,28 @@ public class TierInventory {
 
     enum Outcome { EXPIRED, CANCELLED, CONFIRMED, REFUND_REQUESTED, REFUNDED, LATE_PAYMENT_REFUSED }
 
-    record ClosedOrder(String userId, List<ReservedLine> lines, long totalCents, String currency, Outcome outcome) {
+    /**
+     * A live hold: only what the rules and the hold's end need (the event's currency and the order
+     * id are the inventory's and the key). {@code deadlineId} is the timeout scheduled now;
+     * {@code processing}: Stripe is settling, so the hold lasts until that deadline. Snapshotted
+     * as an array, without field names: the snapshot of a hot on-sale is mostly holds.
+     */
+    @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+    record Hold(String userId, List<ReservedLine> lines, long totalCents, Instant expiresAt, String deadlineId,
+                boolean processing) {
+        Hold settling(boolean settling, String newDeadlineId) {
+            return new Hold(userId, lines, totalCents, expiresAt, newDeadlineId, settling);
+        }
+
+        int ticketCount() {
+            return lines.stream().mapToInt(ReservedLine::quantity).sum();
+        }
+    }
+
+    @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+    record ClosedOrder(String userId, List<ReservedLine> lines, long totalCents, Outcome outcome) {
         ClosedOrder now(Outcome next) {
-            return new ClosedOrder(userId, lines, totalCents, currency, next);
+            return new ClosedOrder(userId, lines, totalCents, next);
         }
 
         int ticketCount() {
@@ -122,6 +139,7 @@ public class TierInventory {
     /** Counts of one tier; mutable, owned by the aggregate. */
     @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
     static class Tier {
+        TierId id;
         String name;
         long priceCents;
         int capacity;
@@ -132,6 +150,7 @@ public class TierInventory {
         }
 
         Tier(TierSpec spec) {
+            this.id = spec.tierId();
             this.name = spec.name();
             this.priceCents = spec.priceCents();
             this.capacity = spec.capacity();
@@ -143,13 +162,13 @@ public class TierInventory {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Tier tier && name.equals(tier.name) && priceCents == tier.priceCents
+            return other instanceof Tier tier && id.equals(tier.id) && name.equals(tier.name) && priceCents == tier.priceCents
                     && capacity == tier.capacity && held == tier.held && sold == tier.sold;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(name, priceCents, capacity, held, sold);
+            return Objects.hash(id, name, priceCents, capacity, held, sold);
         }
     }
 
@@ -247,12 +266,12 @@ public class TierInventory {
 
     @CommandHandler
     public ReservationCancelled handle(CancelReservation command, DeadlineManager deadlineManager) {
-        TicketsReserved hold = holds.get(command.orderId().value());
+        Hold hold = holds.get(command.orderId().value());
         if (hold == null) {
             throw new OrderNotCancellable(command.orderId());
         }
-        deadlineManager.cancelSchedule(RESERVATION_EXPIRY, holdDeadlines.get(hold.orderId().value()));
-        var cancelled = new ReservationCancelled(eventId, hold.orderId(), hold.userId(), hold.lines(),
+        deadlineManager.cancelSchedule(RESERVATION_EXPIRY, hold.deadlineId());
+        var cancelled = new ReservationCancelled(eventId, command.orderId(), hold.userId(), hold.lines(),
                 command.cancelledBy());
         apply(cancelled);
         return cancelled;
@@ -266,11 +285,11 @@ public class TierInventory {
     @CommandHandler
     public Object handle(ConfirmOrder command, DeadlineManager deadlineManager) {
         UUID orderId = command.orderId().value();
-        TicketsReserved hold = holds.get(orderId);
+        Hold hold = holds.get(orderId);
         if (hold != null) {
-            deadlineManager.cancelSchedule(RESERVATION_EXPIRY, holdDeadlines.get(orderId));
-            return confirm(hold.orderId(), hold.userId(), hold.lines(), hold.totalCents(), hold.currency(),
-                    command.confirmedAt(), false);
+            deadlineManager.cancelSchedule(RESERVATION_EXPIRY, hold.deadlineId());
+            return confirm(command.orderId(), hold.userId(), hold.lines(), hold.totalCents(), command.confirmedAt(),
+                    false);
         }
         ClosedOrder order = closed.get(orderId);
         if (order == null) {
@@ -280,17 +299,17 @@ public class TierInventory {
             return null; // confirmed, refunded or refused already
         }
         if (seatsFree(order.lines())) {
-            return confirm(command.orderId(), order.userId(), order.lines(), order.totalCents(), order.currency(),
-                    command.confirmedAt(), true);
+            return confirm(command.orderId(), order.userId(), order.lines(), order.totalCents(), command.confirmedAt(),
+                    true);
         }
         var refused = new LatePaymentRefused(eventId, command.orderId(), order.userId(), order.totalCents(),
-                order.currency());
+                currency);
         apply(refused);
         return refused;
     }
 
     private OrderConfirmed confirm(OrderId orderId, String userId, List<ReservedLine> lines, long totalCents,
-                                   String currency, Instant at, boolean late) {
+                                   Instant at, boolean late) {
         List<IssuedTicket> tickets = new ArrayList<>();
         for (ReservedLine line : lines) {
             for (int i = 0; i < line.quantity(); i++) {
@@ -306,11 +325,11 @@ public class TierInventory {
     @CommandHandler
     public void handle(MarkPaymentProcessing command, DeadlineManager deadlineManager) {
         UUID orderId = command.orderId().value();
-        TicketsReserved hold = holds.get(orderId);
-        if (hold != null && !processing.contains(orderId)) {
+        Hold hold = holds.get(orderId);
+        if (hold != null && !hold.processing()) {
             // never shorter than the hold itself
             Instant holdUntil = command.holdUntil().isAfter(hold.expiresAt()) ? command.holdUntil() : hold.expiresAt();
-            deadlineManager.cancelSchedule(RESERVATION_EXPIRY, holdDeadlines.get(orderId));
+            deadlineManager.cancelSchedule(RESERVATION_EXPIRY, hold.deadlineId());
             String deadlineId = deadlineManager.schedule(holdUntil, RESERVATION_EXPIRY, command.orderId());
             apply(new PaymentProcessing(eventId, command.orderId(), holdUntil, deadlineId));
         }
@@ -323,21 +342,21 @@ public class TierInventory {
     @CommandHandler
     public void handle(RecordPaymentFailure command, DeadlineManager deadlineManager) {
         UUID orderId = command.orderId().value();
-        TicketsReserved hold = holds.get(orderId);
+        Hold hold = holds.get(orderId);
         if (hold == null) {
             return;
         }
         if (!command.at().isBefore(hold.expiresAt())) {
-            deadlineManager.cancelSchedule(RESERVATION_EXPIRY, holdDeadlines.get(orderId));
-            apply(new ReservationExpired(eventId, hold.orderId(), hold.userId(), hold.lines()));
+            deadlineManager.cancelSchedule(RESERVATION_EXPIRY, hold.deadlineId());
+            apply(new ReservationExpired(eventId, command.orderId(), hold.userId(), hold.lines()));
             return;
         }
         String deadlineId = null;
-        if (processing.contains(orderId)) {
-            deadlineManager.cancelSchedule(RESERVATION_EXPIRY, holdDeadlines.get(orderId));
-            deadlineId = deadlineManager.schedule(hold.expiresAt(), RESERVATION_EXPIRY, hold.orderId());
+        if (hold.processing()) {
+            deadlineManager.cancelSchedule(RESERVATION_EXPIRY, hold.deadlineId());
+            deadlineId = deadlineManager.schedule(hold.expiresAt(), RESERVATION_EXPIRY, command.orderId());
         }
-        apply(new PaymentFailed(eventId, hold.orderId(), command.code(), command.message(), hold.expiresAt(),
+        apply(new PaymentFailed(eventId, command.orderId(), command.code(), command.message(), hold.expiresAt(),
                 deadlineId));
     }
 
@@ -373,14 +392,14 @@ public class TierInventory {
         boolean sold = order.outcome() == Outcome.CONFIRMED || order.outcome() == Outcome.REFUND_REQUESTED;
         if (sold || order.outcome() == Outcome.LATE_PAYMENT_REFUSED) {
             apply(new OrderRefunded(eventId, command.orderId(), order.userId(), order.lines(), command.amountCents(),
-                    order.currency(), sold));
+                    currency, sold));
         }
     }
 
     /** The hold's time is up. A hold already cancelled or confirmed has nothing left to release. */
     @DeadlineHandler(deadlineName = RESERVATION_EXPIRY)
     public void onReservationDeadline(OrderId orderId) {
-        TicketsReserved hold = holds.get(orderId.value());
+        Hold hold = holds.get(orderId.value());
         if (hold != null) {
             apply(new ReservationExpired(eventId, orderId, hold.userId(), hold.lines()));
         }
@@ -410,8 +429,12 @@ public class TierInventory {
 
     @EventSourcingHandler
     void on(TicketsReserved event) {
-        holds.put(event.orderId().value(), event);
-        holdDeadlines.put(event.orderId().value(), event.expiryDeadlineId());
+        // the tier's own id instance in each line: one hold fewer object per line
+        List<ReservedLine> lines = event.lines().stream()
+                .map(line -> new ReservedLine(tierKey(line.tierId()), line.quantity(), line.unitPriceCents()))
+                .toList();
+        holds.put(event.orderId().value(), new Hold(event.userId(), lines, event.totalCents(), event.expiresAt(),
+                event.expiryDeadlineId(), false));
         holdByUser.put(event.userId(), event.orderId().value());
         event.lines().forEach(line -> tiers.get(line.tierId().value()).held += line.quantity());
         heldTotal += event.ticketCount();
@@ -440,16 +463,13 @@ public class TierInventory {
 
     @EventSourcingHandler
     void on(PaymentProcessing event) {
-        processing.add(event.orderId().value());
-        holdDeadlines.put(event.orderId().value(), event.deadlineId());
+        holds.computeIfPresent(event.orderId().value(), (id, hold) -> hold.settling(true, event.deadlineId()));
     }
 
     @EventSourcingHandler
     void on(PaymentFailed event) {
-        processing.remove(event.orderId().value());
-        if (event.deadlineId() != null) {
-            holdDeadlines.put(event.orderId().value(), event.deadlineId());
-        }
+        holds.computeIfPresent(event.orderId().value(), (id, hold) -> hold.settling(false,
+                event.deadlineId() != null ? event.deadlineId() : hold.deadlineId()));
     }
 
     @EventSourcingHandler
@@ -480,13 +500,11 @@ public class TierInventory {
     /** A hold ends: its seats are free again (or, when confirmed, counted as sold by the caller). */
     private void release(OrderId orderId, Outcome outcome) {
         UUID id = orderId.value();
-        TicketsReserved hold = holds.remove(id);
+        Hold hold = holds.remove(id);
         holdByUser.remove(hold.userId());
-        holdDeadlines.remove(id);
-        processing.remove(id);
         hold.lines().forEach(line -> tiers.get(line.tierId().value()).held -= line.quantity());
         heldTotal -= hold.ticketCount();
-        closed.put(id, new ClosedOrder(hold.userId(), hold.lines(), hold.totalCents(), hold.currency(), outcome));
+        closed.put(id, new ClosedOrder(hold.userId(), hold.lines(), hold.totalCents(), outcome));
     }
 
     // ---- rules ----
@@ -497,6 +515,11 @@ public class TierInventory {
             throw new TierNotFound(tierId);
         }
         return tier;
+    }
+
+    /** The id the tier's own entry was made with (a hold is granted only on an existing tier). */
+    private TierId tierKey(TierId tierId) {
+        return tiers.get(tierId.value()).id;
     }
 
     private boolean seatsFree(List<ReservedLine> lines) {
