@@ -25,10 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Server-Sent Events line by line and keeps each {@code availability} event with the time it
  * arrived, and counts the heartbeats (comment lines).
  */
-final class AvailabilityWatcher implements AutoCloseable {
+public final class AvailabilityWatcher implements AutoCloseable {
 
-    record Push(JsonNode body, long receivedNanos) {
-        int reserved() {
+    public record Push(JsonNode body, long receivedNanos) {
+        public int reserved() {
             return body.path("reserved").asInt();
         }
     }
@@ -50,7 +50,7 @@ final class AvailabilityWatcher implements AutoCloseable {
     }
 
     /** Connects, and returns once the response's headers are in (the stream is then open). */
-    static AvailabilityWatcher watch(int port, String eventId) {
+    public static AvailabilityWatcher watch(int port, String eventId) {
         try {
             HttpResponse<Stream<String>> response = HTTP.send(request(port, eventId), HttpResponse.BodyHandlers.ofLines());
             assertThat(response.statusCode()).isEqualTo(200);
@@ -100,7 +100,7 @@ final class AvailabilityWatcher implements AutoCloseable {
     }
 
     /** The next availability event, failing if none arrives within {@code max}. */
-    Push next(Duration max) {
+    public Push next(Duration max) {
         try {
             Push push = pushes.poll(max.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(push).as("an availability event within " + max).isNotNull();
@@ -111,7 +111,7 @@ final class AvailabilityWatcher implements AutoCloseable {
         }
     }
 
-    JsonNode nextBody() {
+    public JsonNode nextBody() {
         return next(Duration.ofSeconds(10)).body();
     }
 

@@ -4,13 +4,16 @@ import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.jdbc.UnitOfWorkAwareConnectionProviderWrapper;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventhandling.EventBusSpanFactory;
 import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
 import org.axonframework.eventhandling.deadletter.jdbc.JdbcSequencedDeadLetterQueue;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
-import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
+import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
 import org.axonframework.modelling.saga.repository.SagaStore;
 import org.axonframework.modelling.saga.repository.jdbc.GenericSagaSqlSchema;
 import org.axonframework.modelling.saga.repository.jdbc.JdbcSagaStore;
@@ -20,6 +23,7 @@ import org.axonframework.springboot.EventProcessorProperties;
 import org.axonframework.springboot.util.DeadLetterQueueProviderConfigurerModule;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -41,12 +45,39 @@ public class EventStoreConfig {
         return new UnitOfWorkAwareConnectionProviderWrapper(new SpringDataSourceConnectionProvider(dataSource));
     }
 
+    /**
+     * A unique violation (SQLState 23505, PostgreSQL's and H2's) is a duplicate key: an event at a
+     * sequence another node appended first becomes Axon's ConcurrencyException, which the command
+     * side decides again. (Axon's JDBC default only knows SQLIntegrityConstraintViolationException,
+     * which PostgreSQL's driver never throws, so a lost race was an opaque EventStoreException.)
+     */
     @Bean
     PersistenceExceptionResolver persistenceExceptionResolver() {
-        return new JdbcSQLErrorCodesResolver();
+        return new SQLStateResolver("23505");
+    }
+
+    /**
+     * Axon's event store as its auto-configuration makes it, but polling the store every
+     * {@code ticketing.events.poll-interval} instead of every second when there is nothing new:
+     * events another node appends are seen this soon (this node's own wake its processors at once).
+     * A watcher on any query node must see a change within a second, projection and push included.
+     * Neither this nor the storage engine exists with {@code axon.axonserver.enabled=true}: Axon
+     * Server then stores and distributes the events.
+     */
+    @Bean
+    @ConditionalOnProperty(name = "axon.axonserver.enabled", havingValue = "false")
+    EmbeddedEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration,
+                                  @Value("${ticketing.events.poll-interval:PT0.2S}") Duration pollInterval) {
+        return EmbeddedEventStore.builder()
+                .storageEngine(storageEngine)
+                .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
+                .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
+                .fetchDelay(pollInterval.toMillis())
+                .build();
     }
 
     @Bean
+    @ConditionalOnProperty(name = "axon.axonserver.enabled", havingValue = "false")
     EventStorageEngine eventStorageEngine(Serializer defaultSerializer,
                                           @Qualifier("eventSerializer") Serializer eventSerializer,
                                           PersistenceExceptionResolver persistenceExceptionResolver,

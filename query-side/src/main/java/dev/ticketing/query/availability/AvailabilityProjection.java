@@ -35,13 +35,15 @@ public class AvailabilityProjection {
     private final TierAvailabilityRepository tiers;
     private final AvailabilityStreams streams;
     private final AvailabilityReads reads;
+    private final AvailabilityChanges otherNodes;
 
     public AvailabilityProjection(EventAvailabilityRepository events, TierAvailabilityRepository tiers,
-                                  AvailabilityStreams streams, AvailabilityReads reads) {
+                                  AvailabilityStreams streams, AvailabilityReads reads, AvailabilityChanges otherNodes) {
         this.events = events;
         this.tiers = tiers;
         this.streams = streams;
         this.reads = reads;
+        this.otherNodes = otherNodes;
     }
 
     @EventHandler
@@ -117,13 +119,16 @@ public class AvailabilityProjection {
     }
 
     /**
-     * Watchers see the event's new counts once this batch commits. Not during a replay: the
-     * counts are rebuilt from zero then, and a watcher must never see them go back.
+     * Watchers, on this node and the others, see the event's new counts once this batch commits.
+     * Not during a replay: the counts are rebuilt from zero then, and a watcher must never see
+     * them go back.
      */
     private void announce(UUID eventId) {
-        if (!CurrentUnitOfWork.isStarted() || !ReplayToken.isReplay(CurrentUnitOfWork.get().getMessage())) {
+        boolean push = !CurrentUnitOfWork.isStarted() || !ReplayToken.isReplay(CurrentUnitOfWork.get().getMessage());
+        if (push) {
             streams.changed(eventId);
         }
         reads.changed(eventId);
+        otherNodes.announce(eventId, push);
     }
 }

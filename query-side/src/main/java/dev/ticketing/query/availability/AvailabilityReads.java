@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An event's anonymous availability: read in one repeatable-read snapshot of its rows, and kept in
  * memory for the public reads, because during an on-sale buyers and dashboards read far more often
- * than the counts change. The projection drops an event's entry when its change commits on this
- * node; an entry also expires after {@code ticketing.availability.cache-max-age}, which bounds how far
- * a node that does not run the projection can lag behind.
+ * than the counts change. The projection drops an event's entry when its change commits, on this
+ * node at once and on the others through {@link AvailabilityChanges}; an entry also expires after
+ * {@code ticketing.availability.cache-max-age}, which bounds the lag should that feed be down.
  */
 @Component
 public class AvailabilityReads {
@@ -85,6 +85,11 @@ public class AvailabilityReads {
         } else {
             forget(eventId);
         }
+    }
+
+    /** Another node's projection changed the event (its commit is what told us): read it afresh. */
+    void changedOnAnotherNode(UUID eventId) {
+        forget(eventId);
     }
 
     /** The read model is being rebuilt: nothing kept is trusted. */

@@ -87,6 +87,16 @@ public class AvailabilityStreams {
         }
     }
 
+    /** Another node's projection changed the event and committed: this node's watchers get it too. */
+    void changedOnAnotherNode(UUID eventId) {
+        publish(eventId);
+    }
+
+    /** Every watched event read afresh (after changes may have been missed), sent where it is new. */
+    void refreshAll() {
+        watchers.keySet().forEach(this::publish);
+    }
+
     int openStreams() {
         return watchers.values().stream().mapToInt(Set::size).sum();
     }
