@@ -68,8 +68,14 @@ public final class LocalCluster implements AutoCloseable {
         env.put("NODE_JAVA_OPTS", javaOptions);
     }
 
+    /** Starts every node and the ingress; stops what did start when one of them cannot. */
     public LocalCluster start() {
-        run("start");
+        try {
+            run("start");
+        } catch (RuntimeException failed) {
+            close();
+            throw failed;
+        }
         return this;
     }
 

@@ -23,7 +23,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 
+import javax.sql.DataSource;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -76,13 +78,16 @@ public class CommandSideConfig {
     /**
      * The inventories this node works on stay in memory between commands instead of being loaded
      * (snapshot + events) for each one (CaffeineAggregateCache: bounded, soft). A rolled-back unit
-     * of work drops its entry; another node's newer events make the append fail on the event
-     * store's (aggregate, sequence) key, which fails the command and drops the stale entry, so the
-     * next command loads the inventory afresh (nothing retries the failed one yet).
+     * of work drops its entry; an entry another node has moved on from is dropped when next asked
+     * for (its latest sequence in the store is newer). Two nodes deciding on one inventory at the
+     * same moment still race: the loser's append fails on the store's (aggregate, sequence) key,
+     * and InventoryCommands (or the deadline task's retry) decides it again.
      */
     @Bean
-    Cache tierInventoryCache(@Value("${ticketing.inventory.cache-size:1000}") long size) {
-        return new CaffeineAggregateCache(size);
+    Cache tierInventoryCache(@Value("${ticketing.inventory.cache-size:1000}") long size, DataSource dataSource) {
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);   // joins the unit of work's transaction
+        return new CaffeineAggregateCache(size, aggregateId -> jdbc.queryForObject(
+                "SELECT max(sequenceNumber) FROM DomainEventEntry WHERE aggregateIdentifier = ?", Long.class, aggregateId));
     }
 
     /**

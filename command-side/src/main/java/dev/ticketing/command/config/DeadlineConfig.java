@@ -37,11 +37,12 @@ public class DeadlineConfig {
      * deadline fires on any of them, possibly on one whose cached inventory another node has moved
      * on since: the append then loses on the event store's key and the attempt rolls back, dropping
      * the stale copy, so the next attempt decides on the inventory loaded afresh, and the hold
-     * expires on time rather than five minutes late. (Replaces Axon's task of the same name.)
+     * expires on time rather than five minutes late. (Replaces Axon's task of the same name;
+     * static: the scheduler needs it before this class, whose other method needs the scheduler.)
      */
     @Bean
     @Qualifier("deadlineDetailsTask")
-    Task<DbSchedulerBinaryDeadlineDetails> deadlineDetailsTask(ApplicationContext context) {
+    static Task<DbSchedulerBinaryDeadlineDetails> deadlineDetailsTask(ApplicationContext context) {
         Task<DbSchedulerBinaryDeadlineDetails> axons =
                 DbSchedulerDeadlineManager.binaryTask(() -> context.getBean(DbSchedulerDeadlineManager.class));
         return Tasks.oneTime(axons.getName(), DbSchedulerBinaryDeadlineDetails.class)
