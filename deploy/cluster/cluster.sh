@@ -97,8 +97,9 @@ await_ready() {
 server_lines() {
   local port
   for port in "$@"; do
-    # a node that fails is left alone for 2 s; requests go to the others meanwhile
-    printf '        server 127.0.0.1:%s max_fails=1 fail_timeout=2s;\n' "$port"
+    # max_fails=0: a node is never marked down, so an event's commands stay on their node; a request
+    # that cannot connect goes on to the next node (proxy_next_upstream), and back once it is up
+    printf '        server 127.0.0.1:%s max_fails=0;\n' "$port"
   done
 }
 

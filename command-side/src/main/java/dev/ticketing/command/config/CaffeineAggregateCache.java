@@ -21,7 +21,8 @@ import java.util.function.UnaryOperator;
  * With several command nodes another node may have appended to an inventory this node holds: an
  * entry is only handed out while it is the newest, checked against the event store's latest
  * sequence of the aggregate ({@code latestStored}, one indexed look-up, in the caller's
- * transaction); an older one is dropped, and the repository loads the inventory afresh. Without
+ * transaction, which on PostgreSQL also takes the inventory's lock across nodes: see
+ * CommandSideConfig); an older one is dropped, and the repository loads the inventory afresh. Without
  * the check the stale copy decided, lost the append on the store's key, and its command or
  * deadline had to go again.
  */
@@ -33,7 +34,10 @@ final class CaffeineAggregateCache implements Cache {
     private final ConcurrentMap<Object, Object> entries;
     private final Function<String, Long> latestStored;
 
-    /** @param latestStored an aggregate's latest sequence number in the event store (null: none) */
+    /**
+     * @param latestStored an aggregate's latest sequence number in the event store (null: none),
+     *                     asked on every get, hit or miss
+     */
     CaffeineAggregateCache(long maximumSize, Function<String, Long> latestStored) {
         this.entries = Caffeine.newBuilder().maximumSize(maximumSize).softValues().build().asMap();
         this.latestStored = latestStored;
@@ -42,16 +46,16 @@ final class CaffeineAggregateCache implements Cache {
     @Override
     @SuppressWarnings("unchecked")
     public <K, V> V get(K key) {
+        Long stored = latestStored.apply(key.toString());
         Object entry = entries.get(key);
-        if (entry instanceof AggregateCacheEntry<?> cached && isBehindTheStore(key, cached)) {
+        if (entry instanceof AggregateCacheEntry<?> cached && isBehind(stored, cached)) {
             entries.remove(key, entry);
             return null;
         }
         return (V) entry;
     }
 
-    private boolean isBehindTheStore(Object key, AggregateCacheEntry<?> cached) {
-        Long stored = latestStored.apply(key.toString());
+    private static boolean isBehind(Long stored, AggregateCacheEntry<?> cached) {
         Long version;
         try {
             version = (Long) CACHED_VERSION.get(cached);
