@@ -107,6 +107,11 @@ public final class LocalCluster implements AutoCloseable {
         return ApiClient.onPort(port(node));
     }
 
+    /** The cluster's schema in the test database. */
+    public TestDatabase.Schema schema() {
+        return schema;
+    }
+
     public Connection database() throws SQLException {
         return DriverManager.getConnection(schema.url(), schema.user(), schema.password());
     }

@@ -14,9 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,9 +89,11 @@ class ClusterOnSaleBenchmarkIT {
             p50 = Math.max(p50, figures.p50Ms());
             assertThat(figures.errors()).as(name + ": every reservation granted; " + figures.errorSamples()).isZero();
         }
-        for (OnSale event : events) {
-            assertThat(reservedInStore(cluster, event.eventId())).as(name + ": the store holds what the clients were granted")
-                    .isEqualTo(event.tickets().sum());
+        try (ServiceDatabase store = new ServiceDatabase(cluster.schema())) {
+            for (OnSale event : events) {
+                assertThat(store.reservedTickets(event.eventId())).as(name + ": the store holds what the clients were granted")
+                        .isEqualTo(event.tickets().sum());
+            }
         }
         String result = String.format(Locale.ROOT, "RESULT cluster-hot-onsale command_nodes=%d hot_events=%d "
                 + "reservations_per_s=%.1f p50_ms=%.2f p99_ms=%.2f errors=%d", commandNodes, hotEvents, perSecond, p50, p99, errors);
@@ -133,18 +132,5 @@ class ClusterOnSaleBenchmarkIT {
             event.tickets().add(quantity);
             return Outcome.OK;
         };
-    }
-
-    private static long reservedInStore(LocalCluster cluster, String eventId) throws Exception {
-        try (Connection db = cluster.database();
-             PreparedStatement query = db.prepareStatement("SELECT coalesce(sum((line ->> 'quantity')::int), 0) "
-                     + "FROM DomainEventEntry e, jsonb_array_elements(convert_from(e.payload, 'UTF8')::jsonb -> 'lines') line "
-                     + "WHERE e.aggregateIdentifier = ? AND e.payloadType LIKE '%.TicketsReserved'")) {
-            query.setString(1, eventId);
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
     }
 }

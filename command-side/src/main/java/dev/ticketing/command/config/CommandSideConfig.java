@@ -3,6 +3,7 @@ package dev.ticketing.command.config;
 import dev.ticketing.command.payment.PaymentSaga;
 import dev.ticketing.command.payment.StripeSettings;
 import dev.ticketing.command.reservation.OrderDirectory;
+import dev.ticketing.platform.persistence.Databases;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.EventProcessingConfigurer;
@@ -26,7 +27,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -94,10 +94,7 @@ public class CommandSideConfig {
     Cache tierInventoryCache(@Value("${ticketing.inventory.cache-size:1000}") long size, DataSource dataSource)
             throws SQLException {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);   // joins the unit of work's transaction
-        boolean postgres;
-        try (Connection connection = dataSource.getConnection()) {
-            postgres = connection.getMetaData().getDatabaseProductName().equals("PostgreSQL");
-        }
+        boolean postgres = Databases.isPostgreSql(dataSource);
         return new CaffeineAggregateCache(size, aggregateId -> {
             if (postgres) {
                 jdbc.queryForList("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", aggregateId);

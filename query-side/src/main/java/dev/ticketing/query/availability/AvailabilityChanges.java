@@ -1,5 +1,6 @@
 package dev.ticketing.query.availability;
 
+import dev.ticketing.platform.persistence.Databases;
 import jakarta.annotation.PreDestroy;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -10,12 +11,16 @@ import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -54,9 +59,7 @@ public class AvailabilityChanges {
 
     @EventListener(ContextRefreshedEvent.class)
     void start() throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            postgres = connection.isWrapperFor(PGConnection.class);
-        }
+        postgres = Databases.isPostgreSql(dataSource);
         if (postgres && listener == null) {
             listener = new Thread(this::listen, "availability-changes");
             listener.setDaemon(true);
@@ -64,11 +67,42 @@ public class AvailabilityChanges {
         }
     }
 
-    /** In the projection's transaction: the other nodes hear of it once it commits. */
+    /**
+     * In the projection's transaction: the other nodes hear of it once it commits. A batch tells
+     * them of each event once, just before its commit (one NOTIFY per changed event, not per
+     * projected event: a hot on-sale's batch is up to 100 events of one inventory).
+     */
     void announce(UUID eventId, boolean push) {
-        if (postgres) {
-            jdbc.queryForList("SELECT pg_notify(?, ?)", CHANNEL, eventId + " " + (push ? "push" : "read") + " " + node);
+        if (!postgres) {
+            return;
         }
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            notifyOthers(eventId, push);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<UUID, Boolean> batch = (Map<UUID, Boolean>) TransactionSynchronizationManager.getResource(this);
+        if (batch == null) {
+            Map<UUID, Boolean> changed = new LinkedHashMap<>();
+            TransactionSynchronizationManager.bindResource(this, changed);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void beforeCommit(boolean readOnly) {
+                    changed.forEach(AvailabilityChanges.this::notifyOthers);
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResource(AvailabilityChanges.this);
+                }
+            });
+            batch = changed;
+        }
+        batch.merge(eventId, push, Boolean::logicalOr);
+    }
+
+    private void notifyOthers(UUID eventId, boolean push) {
+        jdbc.queryForList("SELECT pg_notify(?, ?)", CHANNEL, eventId + " " + (push ? "push" : "read") + " " + node);
     }
 
     private void listen() {

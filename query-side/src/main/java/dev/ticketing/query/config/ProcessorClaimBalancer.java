@@ -68,8 +68,8 @@ class ProcessorClaimBalancer {
         }
     }
 
-    /** Releases one segment when this node holds more than its share; returns whether it did. */
-    boolean balance() {
+    /** Releases one segment when this node holds more than its share. */
+    void balance() {
         Integer nodes = jdbc.queryForObject("SELECT count(DISTINCT application_name) FROM pg_stat_activity "
                 + "WHERE datname = current_database() AND application_name LIKE ?", Integer.class, group + " %");
         List<StreamingEventProcessor> processors = processing.eventProcessors().values().stream()
@@ -82,7 +82,7 @@ class ProcessorClaimBalancer {
         }
         int share = (segments + Math.max(1, nodes) - 1) / Math.max(1, nodes);
         if (mine <= share) {
-            return false;
+            return;
         }
         for (StreamingEventProcessor processor : processors) {
             for (Integer segment : processor.processingStatus().keySet()) {
@@ -90,10 +90,9 @@ class ProcessorClaimBalancer {
                         mine, segments, nodes, processor.getName(), segment);
                 // not claimed back by this node for a while, so that an idle node gets it
                 processor.releaseSegment(segment, 6 * every.toMillis(), TimeUnit.MILLISECONDS);
-                return true;
+                return;
             }
         }
-        return false;
     }
 
     @PreDestroy
