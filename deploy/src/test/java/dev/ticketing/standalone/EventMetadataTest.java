@@ -6,11 +6,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Every stored event says who caused it ({@code userId}: the buyer, the organiser, {@code stripe},
@@ -35,12 +33,14 @@ class EventMetadataTest extends StandaloneOnPostgres {
         String orderId = reserve(buyer, eventId, tierId(event, 0), 1).body().path("orderId").asText();
         assertThat(metadataOf(eventId, "TicketsReserved").path("userId").asText()).startsWith("buyer-");
 
-        // the saga records the payment intent on the order's payment stream, as Stripe's work caused by the reservation
-        await().atMost(Duration.ofSeconds(10)).until(() -> count(orderId, "PaymentIntentCreated") == 1);
-        JsonNode intent = metadataOf(orderId, "PaymentIntentCreated");
-        assertThat(intent.path("userId").asText()).isEqualTo("stripe");
-        assertThat(intent.path("correlationId").asText())
-                .isEqualTo(metadataOf(eventId, "TicketsReserved").path("correlationId").asText());
+        // no payment intent until the buyer starts to pay; then it is recorded as the buyer's doing
+        assertThat(count(eventId, "PaymentIntentCreated")).isZero();
+        awaitPayment(orderId, buyer);
+        assertThat(count(eventId, "PaymentIntentCreated")).isEqualTo(1);
+        JsonNode intent = metadataOf(eventId, "PaymentIntentCreated");
+        assertThat(intent.path("userId").asText()).isEqualTo(metadataOf(eventId, "TicketsReserved").path("userId").asText());
+        assertThat(intent.path("correlationId").asText()).isNotBlank()
+                .isNotEqualTo(metadataOf(eventId, "TicketsReserved").path("correlationId").asText());
 
         // the hold times out: the deadline's doing, not the buyer's
         awaitOrder(orderId, buyer, "EXPIRED");

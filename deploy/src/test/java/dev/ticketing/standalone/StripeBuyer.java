@@ -12,13 +12,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
  * What a buyer's browser does with Stripe.js against the stand-in: confirm a payment intent with
- * the publishable key and the client secret; plus the stand-in's test controls.
+ * the publishable key and the client secret; plus the stand-in's test controls. Like the checkout
+ * page, it waits and tries again when Stripe answers 429 (the stand-in keeps Stripe's rate limits),
+ * and counts how often it had to.
  */
 final class StripeBuyer {
+
+    private static final int ATTEMPTS = 8;
+    static final AtomicInteger RATE_LIMITED = new AtomicInteger();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -32,8 +38,42 @@ final class StripeBuyer {
 
     /** @return Stripe's answer: 200 with the intent, or 402 with the card error */
     Answer confirm(String paymentIntentId, String clientSecret, String paymentMethod) {
-        return post("/v1/payment_intents/" + paymentIntentId + "/confirm",
-                Map.of("payment_method", paymentMethod, "client_secret", clientSecret), true);
+        Answer answer = null;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            answer = post("/v1/payment_intents/" + paymentIntentId + "/confirm",
+                    Map.of("payment_method", paymentMethod, "client_secret", clientSecret), true);
+            if (answer.status() != 429) {
+                return answer;
+            }
+            RATE_LIMITED.incrementAndGet();
+            pause(250L << attempt);
+        }
+        return answer;
+    }
+
+    /** What the stand-in has been asked since it started: {@code total}, {@code rateLimited}, by endpoint. */
+    JsonNode requests() {
+        return send(HttpRequest.newBuilder(URI.create(stripeBase + "/test/requests")).GET()).body();
+    }
+
+    /** A charge's dispute, as a cardholder's bank opens one. */
+    void dispute(String chargeId) {
+        post("/test/charges/" + chargeId + "/dispute", Map.of(), false);
+    }
+
+    /** A payment intent as Stripe has it now (server side, secret key). */
+    JsonNode intent(String paymentIntentId, String secretKey) {
+        return send(HttpRequest.newBuilder(URI.create(stripeBase + "/v1/payment_intents/" + paymentIntentId))
+                .header("Authorization", "Bearer " + secretKey).GET()).body();
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     void settle(String paymentIntentId, String outcome) {

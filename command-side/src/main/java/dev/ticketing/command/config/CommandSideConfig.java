@@ -138,8 +138,9 @@ public class CommandSideConfig {
     }
 
     /**
-     * A Stripe call that fails (Stripe or the network down) must not be skipped: the saga's
-     * processor stops at the event and retries it with back-off. Every call is idempotent.
+     * The saga retries a failed Stripe call per order itself (a deadline), so what still fails here
+     * is this node's own (the database out of reach): the saga's processor stops at the event and
+     * retries it with back-off rather than skip it. Every Stripe call is idempotent.
      */
     @Autowired
     void paymentSagaRetriesFailedStripeCalls(EventProcessingConfigurer processing) {

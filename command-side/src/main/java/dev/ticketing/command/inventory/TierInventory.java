@@ -28,6 +28,12 @@ import dev.ticketing.api.payment.LatePaymentRefused;
 import dev.ticketing.api.payment.MarkPaymentProcessing;
 import dev.ticketing.api.payment.OrderRefunded;
 import dev.ticketing.api.payment.PaymentFailed;
+import dev.ticketing.api.payment.PaymentIntentCreated;
+import dev.ticketing.api.payment.PaymentRefused;
+import dev.ticketing.api.payment.RecordPaymentIntent;
+import dev.ticketing.api.payment.RecordPaymentRefusal;
+import dev.ticketing.api.payment.RecordRefundRefusal;
+import dev.ticketing.api.payment.RefundRefused;
 import dev.ticketing.api.payment.PaymentProcessing;
 import dev.ticketing.api.payment.RecordPaymentFailure;
 import dev.ticketing.api.payment.RecordRefund;
@@ -41,11 +47,13 @@ import dev.ticketing.api.rejection.InvalidRequest;
 import dev.ticketing.api.rejection.MembershipRequired;
 import dev.ticketing.api.rejection.OrderNotCancellable;
 import dev.ticketing.api.rejection.OrderNotConfirmable;
+import dev.ticketing.api.rejection.OrderNotPayable;
 import dev.ticketing.api.rejection.OrderNotRefundable;
 import dev.ticketing.api.rejection.PendingOrderExists;
 import dev.ticketing.api.rejection.Rejection;
 import dev.ticketing.api.rejection.TierNotFound;
 import dev.ticketing.api.rejection.TierSoldOut;
+import dev.ticketing.command.payment.ChargeableAmounts;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.messaging.MetaData;
@@ -78,7 +86,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * are read by Jackson for snapshots, hence the field visibility. The revision names the snapshot's shape: a snapshot of
  * another revision is passed over (the inventory is then loaded from its events).
  */
-@Revision("3")
+@Revision("4")
 @Aggregate(snapshotTriggerDefinition = "tierInventorySnapshotTrigger", cache = "tierInventoryCache")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
@@ -110,14 +118,19 @@ public class TierInventory {
     /**
      * A live hold: only what the rules and the hold's end need (the event's currency and the order
      * id are the inventory's and the key). {@code deadlineId} is the timeout scheduled now;
-     * {@code processing}: Stripe is settling, so the hold lasts until that deadline. Snapshotted
-     * as an array, without field names: the snapshot of a hot on-sale is mostly holds.
+     * {@code processing}: Stripe is settling, so the hold lasts until that deadline;
+     * {@code paymentIntentId}: set once the buyer started to pay. Snapshotted as an array, without
+     * field names: the snapshot of a hot on-sale is mostly holds.
      */
     @JsonFormat(shape = JsonFormat.Shape.ARRAY)
     record Hold(String userId, List<ReservedLine> lines, long totalCents, Instant expiresAt, String deadlineId,
-                boolean processing) {
+                boolean processing, String paymentIntentId) {
         Hold settling(boolean settling, String newDeadlineId) {
-            return new Hold(userId, lines, totalCents, expiresAt, newDeadlineId, settling);
+            return new Hold(userId, lines, totalCents, expiresAt, newDeadlineId, settling, paymentIntentId);
+        }
+
+        Hold paidThrough(String intentId) {
+            return new Hold(userId, lines, totalCents, expiresAt, deadlineId, processing, intentId);
         }
 
         int ticketCount() {
@@ -178,7 +191,12 @@ public class TierInventory {
 
     @CommandHandler
     public TierInventory(CreateEventInventory command) {
+        if (!ChargeableAmounts.supports(command.currency())) {
+            throw new InvalidRequest("currency", command.currency().toUpperCase(Locale.ROOT)
+                    + " is not a currency Stripe can charge");
+        }
         requireDistinctTiers(command.tiers());
+        command.tiers().forEach(tier -> requireChargeable(command.currency(), tier, "tiers.priceCents"));
         apply(new EventInventoryCreated(command.eventId(), command.name(), command.startsAt(), command.currency(),
                 command.maxAttendees(), command.membersOnly(), command.maxTicketsPerOrder(), command.tiers()));
     }
@@ -189,6 +207,7 @@ public class TierInventory {
         tiers.forEach((id, tier) -> all.add(new TierSpec(new TierId(id), tier.name, tier.priceCents, tier.capacity)));
         all.add(command.tier());
         requireDistinctTiers(all);
+        requireChargeable(currency, command.tier(), "priceCents");
         apply(new TierAdded(eventId, command.tier()));
     }
 
@@ -206,7 +225,8 @@ public class TierInventory {
 
     /**
      * Holds every line or none, and schedules the hold's expiry. Returns the granted hold. Order
-     * ids are made fresh per request; the order directory's key rejects one used before.
+     * ids are made fresh per request; the order directory's key rejects one used before. A free
+     * order (total 0) has nothing to pay: it is confirmed at once, with its tickets.
      */
     @CommandHandler
     public TicketsReserved handle(ReserveTickets command, DeadlineManager deadlineManager) {
@@ -255,9 +275,16 @@ public class TierInventory {
         if (requested > eventFree()) {
             throw new EventAtCapacity(eventFree());
         }
+        long total = lines.stream().mapToLong(ReservedLine::amountCents).sum();
+        if (total == 0) {
+            var reserved = new TicketsReserved(eventId, command.orderId(), command.userId(), lines, 0, currency,
+                    command.requestedAt(), command.requestedAt(), null);
+            apply(reserved, metaData);
+            confirm(command.orderId(), command.userId(), lines, 0, command.requestedAt(), false, metaData);
+            return reserved;
+        }
         var expiresAt = command.requestedAt().plus(command.holdFor());
         String deadlineId = deadlineManager.schedule(expiresAt, RESERVATION_EXPIRY, command.orderId());
-        long total = lines.stream().mapToLong(ReservedLine::amountCents).sum();
         var reserved = new TicketsReserved(eventId, command.orderId(), command.userId(), lines, total, currency,
                 command.requestedAt(), expiresAt, deadlineId);
         apply(reserved, metaData); // a batch item's buyer and key, over the batch's own
@@ -289,7 +316,7 @@ public class TierInventory {
         if (hold != null) {
             deadlineManager.cancelSchedule(RESERVATION_EXPIRY, hold.deadlineId());
             return confirm(command.orderId(), hold.userId(), hold.lines(), hold.totalCents(), command.confirmedAt(),
-                    false);
+                    false, MetaData.emptyInstance());
         }
         ClosedOrder order = closed.get(orderId);
         if (order == null) {
@@ -300,7 +327,7 @@ public class TierInventory {
         }
         if (seatsFree(order.lines())) {
             return confirm(command.orderId(), order.userId(), order.lines(), order.totalCents(), command.confirmedAt(),
-                    true);
+                    true, MetaData.emptyInstance());
         }
         var refused = new LatePaymentRefused(eventId, command.orderId(), order.userId(), order.totalCents(),
                 currency);
@@ -309,7 +336,7 @@ public class TierInventory {
     }
 
     private OrderConfirmed confirm(OrderId orderId, String userId, List<ReservedLine> lines, long totalCents,
-                                   Instant at, boolean late) {
+                                   Instant at, boolean late, MetaData metaData) {
         List<IssuedTicket> tickets = new ArrayList<>();
         for (ReservedLine line : lines) {
             for (int i = 0; i < line.quantity(); i++) {
@@ -317,8 +344,45 @@ public class TierInventory {
             }
         }
         var confirmed = new OrderConfirmed(eventId, orderId, userId, lines, totalCents, currency, tickets, at, late);
-        apply(confirmed);
+        apply(confirmed, metaData);
         return confirmed;
+    }
+
+    /**
+     * The buyer started to pay through this payment intent. Recorded once per hold (a retry or a
+     * second node brings the same intent: Stripe's idempotency key is the order's); a hold that
+     * ended meanwhile is refused, and the caller cancels the intent it just made.
+     */
+    @CommandHandler
+    public void handle(RecordPaymentIntent command) {
+        Hold hold = holds.get(command.orderId().value());
+        if (hold == null) {
+            throw new OrderNotPayable(command.orderId(), "is no longer held");
+        }
+        if (hold.paymentIntentId() == null) {
+            apply(new PaymentIntentCreated(eventId, command.orderId(), command.paymentIntentId()));
+        }
+    }
+
+    /** Stripe will never take this order's payment: the hold ends now rather than at its timeout. */
+    @CommandHandler
+    public void handle(RecordPaymentRefusal command, DeadlineManager deadlineManager) {
+        Hold hold = holds.get(command.orderId().value());
+        if (hold != null) {
+            deadlineManager.cancelSchedule(RESERVATION_EXPIRY, hold.deadlineId());
+            apply(new PaymentRefused(eventId, command.orderId(), hold.userId(), hold.lines(), command.code(),
+                    command.reason()));
+        }
+    }
+
+    /** Stripe will never refund this order: recorded for organisers and auditors, the order stays as it was. */
+    @CommandHandler
+    public void handle(RecordRefundRefusal command) {
+        ClosedOrder order = closed.get(command.orderId().value());
+        if (order != null && (order.outcome() == Outcome.REFUND_REQUESTED
+                || order.outcome() == Outcome.LATE_PAYMENT_REFUSED)) {
+            apply(new RefundRefused(eventId, command.orderId(), command.code(), command.reason()));
+        }
     }
 
     /** While Stripe settles, the hold does not expire at its usual time but at {@code holdUntil}. */
@@ -380,6 +444,9 @@ public class TierInventory {
             throw new OrderNotRefundable(command.orderId());
         }
         apply(new RefundRequested(eventId, command.orderId(), command.requestedBy()));
+        if (order.totalCents() == 0) {   // nothing was paid: no Stripe refund to wait for
+            apply(new OrderRefunded(eventId, command.orderId(), order.userId(), order.lines(), 0, currency, true));
+        }
     }
 
     /** Stripe refunded the charge: a sold order's seats go back on sale; a refused late payment just ends. */
@@ -434,7 +501,7 @@ public class TierInventory {
                 .map(line -> new ReservedLine(tierKey(line.tierId()), line.quantity(), line.unitPriceCents()))
                 .toList();
         holds.put(event.orderId().value(), new Hold(event.userId(), lines, event.totalCents(), event.expiresAt(),
-                event.expiryDeadlineId(), false));
+                event.expiryDeadlineId(), false, null));
         holdByUser.put(event.userId(), event.orderId().value());
         event.lines().forEach(line -> tiers.get(line.tierId().value()).held += line.quantity());
         heldTotal += event.ticketCount();
@@ -459,6 +526,24 @@ public class TierInventory {
         }
         event.lines().forEach(line -> tiers.get(line.tierId().value()).sold += line.quantity());
         soldTotal += event.lines().stream().mapToInt(ReservedLine::quantity).sum();
+    }
+
+    @EventSourcingHandler
+    void on(PaymentIntentCreated event) {
+        holds.computeIfPresent(event.orderId().value(), (id, hold) -> hold.paidThrough(event.paymentIntentId()));
+    }
+
+    @EventSourcingHandler
+    void on(PaymentRefused event) {
+        release(event.orderId(), Outcome.CANCELLED);
+    }
+
+    @EventSourcingHandler
+    void on(RefundRefused event) {
+        UUID orderId = event.orderId().value();
+        if (closed.get(orderId).outcome() == Outcome.REFUND_REQUESTED) {
+            closed.put(orderId, closed.get(orderId).now(Outcome.CONFIRMED));   // still sold; may be asked again
+        }
     }
 
     @EventSourcingHandler
@@ -555,6 +640,15 @@ public class TierInventory {
         }
         if (total > maxTicketsPerOrder) {
             throw new InvalidRequest("selections", "at most " + maxTicketsPerOrder + " tickets per order");
+        }
+    }
+
+    /** A price is free (0) or an amount Stripe can charge in the event's currency. */
+    private static void requireChargeable(String currency, TierSpec tier, String field) {
+        if (tier.priceCents() != 0) {
+            ChargeableAmounts.refusal(currency, tier.priceCents()).ifPresent(limit -> {
+                throw new InvalidRequest(field, "tier '" + tier.name() + "': " + limit);
+            });
         }
     }
 

@@ -2,9 +2,7 @@ package dev.ticketing.command.payment;
 
 import dev.ticketing.api.OrderId;
 import dev.ticketing.api.payment.RequestRefund;
-import dev.ticketing.api.rejection.Forbidden;
 import dev.ticketing.api.rejection.OrderNotFound;
-import dev.ticketing.api.rejection.PaymentNotReady;
 import dev.ticketing.command.inventory.InventoryCommands;
 import dev.ticketing.command.reservation.OrderDirectory;
 import dev.ticketing.platform.security.CurrentUser;
@@ -38,15 +36,18 @@ public class PaymentController {
     }
 
     private final OrderDirectory directory;
+    private final PaymentService payments;
     private final StripeGateway stripe;
     private final PaymentWebhooks webhooks;
     private final InventoryCommands commands;
     private final StripeSettings settings;
     private final Environment environment;
 
-    public PaymentController(OrderDirectory directory, StripeGateway stripe, PaymentWebhooks webhooks,
-                             InventoryCommands commands, StripeSettings settings, Environment environment) {
+    public PaymentController(OrderDirectory directory, PaymentService payments, StripeGateway stripe,
+                             PaymentWebhooks webhooks, InventoryCommands commands, StripeSettings settings,
+                             Environment environment) {
         this.directory = directory;
+        this.payments = payments;
         this.stripe = stripe;
         this.webhooks = webhooks;
         this.commands = commands;
@@ -54,17 +55,20 @@ public class PaymentController {
         this.environment = environment;
     }
 
-    /** The buyer's client secret, fetched from Stripe now: it is never stored. */
+    /**
+     * The buyer starts to pay: the order's payment intent (made now, once per order) and its
+     * client secret, which is fetched from Stripe and never stored.
+     */
+    @PostMapping("/api/v1/orders/{orderId}/payment")
+    public Payment startPayment(@PathVariable UUID orderId, Authentication auth) {
+        StripeGateway.Checkout checkout = payments.start(new OrderId(orderId), CurrentUser.of(auth));
+        return new Payment(checkout.paymentIntentId(), checkout.clientSecret());
+    }
+
+    /** As it answered before payments started on demand: clients that poll it start the payment the same way. */
     @GetMapping("/api/v1/orders/{orderId}/payment")
     public Payment payment(@PathVariable UUID orderId, Authentication auth) {
-        OrderDirectory.Entry order = order(orderId);
-        if (!order.userId().equals(CurrentUser.of(auth).userId())) {
-            throw new Forbidden("Only the buyer pays for this order");
-        }
-        if (order.paymentIntentId() == null) {
-            throw new PaymentNotReady(order.orderId());
-        }
-        return new Payment(order.paymentIntentId(), stripe.clientSecret(order.paymentIntentId()));
+        return startPayment(orderId, auth);
     }
 
     /** Organisers only (SecurityConfig); the order ends REFUNDED when Stripe reports the refund. */

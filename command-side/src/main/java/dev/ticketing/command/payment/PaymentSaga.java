@@ -6,34 +6,38 @@ import dev.ticketing.api.OrderId;
 import dev.ticketing.api.inventory.ConfirmOrder;
 import dev.ticketing.api.inventory.ReservationCancelled;
 import dev.ticketing.api.inventory.ReservationExpired;
-import dev.ticketing.api.inventory.TicketsReserved;
 import dev.ticketing.api.payment.LatePaymentRefused;
 import dev.ticketing.api.payment.OrderRefunded;
 import dev.ticketing.api.payment.PaymentIntentCreated;
+import dev.ticketing.api.payment.RecordRefundRefusal;
 import dev.ticketing.api.payment.RefundRequested;
 import dev.ticketing.api.rejection.Rejection;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.eventhandling.EventBus;
-import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.modelling.saga.EndSaga;
 import org.axonframework.modelling.saga.SagaEventHandler;
-import org.axonframework.modelling.saga.SagaLifecycle;
 import org.axonframework.modelling.saga.StartSaga;
 import org.axonframework.spring.stereotype.Saga;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
 /**
- * Links an order to its Stripe payment intent and does the Stripe side of its lifecycle: creates
- * the intent for a new hold, cancels it when the hold ends unpaid (and confirms instead when
- * Stripe says it was paid after all), and refunds what must not be kept. Stripe's answers about
- * the buyer's payment arrive as webhooks (PaymentWebhooks), not here.
+ * The Stripe side of an order's payment once the buyer started to pay (a hold nobody pays for
+ * never gets a saga, nor a Stripe call): cancels the intent when the hold ends unpaid (and
+ * confirms instead when Stripe says it was paid after all), and refunds what must not be kept.
+ * Stripe's answers about the buyer's payment arrive as webhooks (PaymentWebhooks), not here.
+ * <p>
+ * A Stripe call that fails for now is tried again for this order alone, later and later (a
+ * deadline), so one order never holds up the others; one Stripe refuses for good is recorded on
+ * the order for organisers and auditors, and the saga moves on.
  */
 @Saga
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
@@ -42,57 +46,59 @@ public class PaymentSaga {
 
     private static final Logger log = LoggerFactory.getLogger(PaymentSaga.class);
     static final Map<String, String> BY_STRIPE = Map.of("userId", "stripe");
-    /** The stream an order's payment is recorded on (aggregate id: the order id). */
-    public static final String ORDER_PAYMENT_STREAM = "OrderPayment";
+    static final String RETRY = "stripe-retry";
+    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    static final Duration LAST_RETRY = Duration.ofMinutes(5);
+
+    /** What the saga still has to get done by Stripe. */
+    enum Task { CLOSE_INTENT, REFUND_LATE_PAYMENT, REFUND_FOR_ORGANISER }
 
     @Autowired
     private transient StripeGateway stripe;
     @Autowired
     private transient CommandGateway commands;
     @Autowired
-    private transient EventBus events;
+    private transient DeadlineManager deadlines;
 
     private EventId eventId;
     private OrderId orderId;
     private String paymentIntentId;
+    /** When the hold ended: the time of a confirmation Stripe's answer to the cancellation calls for. */
+    private Instant holdEndedAt;
+    private Task pending;
+    private int failedAttempts;
 
     @StartSaga
     @SagaEventHandler(associationProperty = "orderId")
-    public void on(TicketsReserved reserved) {
-        eventId = reserved.eventId();
-        orderId = reserved.orderId();
-        paymentIntentId = stripe.createPaymentIntent(orderId, eventId, reserved.totalCents(), reserved.currency());
-        SagaLifecycle.associateWith("paymentIntentId", paymentIntentId);
-        // Recorded on the order's own stream, in the saga's transaction, not by a command to the
-        // event's inventory: that took the inventory's lock (and a commit) per hold, and stalled the
-        // on-sale behind the saga. Sequence 0: an order has one payment intent, the store's key says so.
-        events.publish(new GenericDomainEventMessage<>(ORDER_PAYMENT_STREAM, orderId.toString(), 0,
-                new PaymentIntentCreated(eventId, orderId, paymentIntentId), BY_STRIPE));
-        log.info("Order {} is paid through payment intent {}", orderId, paymentIntentId);
+    public void on(PaymentIntentCreated created) {
+        eventId = created.eventId();
+        orderId = created.orderId();
+        paymentIntentId = created.paymentIntentId();
     }
 
     @SagaEventHandler(associationProperty = "orderId")
     public void on(ReservationExpired expired, @Timestamp Instant at) {
-        closeIntent(at);
+        holdEndedAt = at;
+        attempt(Task.CLOSE_INTENT);
     }
 
     @SagaEventHandler(associationProperty = "orderId")
     public void on(ReservationCancelled cancelled, @Timestamp Instant at) {
         if (!"stripe".equals(cancelled.cancelledBy())) {
-            closeIntent(at);
+            holdEndedAt = at;
+            attempt(Task.CLOSE_INTENT);
         }
     }
 
     @SagaEventHandler(associationProperty = "orderId")
     public void on(LatePaymentRefused refused) {
-        stripe.refundInFull(paymentIntentId, "late-payment");
-        log.info("Order {} was paid after its seats were gone: refund requested from Stripe", orderId);
+        attempt(Task.REFUND_LATE_PAYMENT);
     }
 
     @SagaEventHandler(associationProperty = "orderId")
     public void on(RefundRequested requested) {
-        stripe.refundInFull(paymentIntentId, "organiser");
-        log.info("Order {}: refund requested from Stripe by {}", orderId, requested.requestedBy());
+        log.info("Order {}: refund requested by {}", orderId, requested.requestedBy());
+        attempt(Task.REFUND_FOR_ORGANISER);
     }
 
     @EndSaga
@@ -101,23 +107,64 @@ public class PaymentSaga {
         log.info("Order {} refunded; its payment is settled", orderId);
     }
 
-    /**
-     * The hold ended unpaid: cancel the intent so it cannot be paid any more. Stripe refuses when
-     * it was paid meanwhile; then the payment is honoured (or refunded) like any late payment.
-     */
-    private void closeIntent(Instant at) {
-        if (paymentIntentId == null) {
-            return;
+    @DeadlineHandler(deadlineName = RETRY)
+    public void retry() {
+        if (pending != null) {
+            attempt(pending);
         }
-        StripeGateway.Intent intent = stripe.cancelAbandoned(paymentIntentId);
-        if (intent.succeeded()) {
-            send(new ConfirmOrder(eventId, orderId, at));
+    }
+
+    private void attempt(Task task) {
+        try {
+            switch (task) {
+                case CLOSE_INTENT -> closeIntent();
+                case REFUND_LATE_PAYMENT -> refund("late-payment");
+                case REFUND_FOR_ORGANISER -> refund("organiser");
+            }
+            pending = null;
+            failedAttempts = 0;
+        } catch (StripeGateway.StripeUnavailable failure) {
+            pending = task;
+            failedAttempts++;
+            Duration wait = retryAfter(failedAttempts);
+            deadlines.schedule(wait, RETRY);
+            log.warn("Order {}: {} failed ({}); trying again in {} s", orderId, task, failure.getMessage(),
+                    wait.toSeconds());
+        } catch (StripeGateway.StripeRefused refused) {
+            pending = null;
+            failedAttempts = 0;
+            log.warn("Order {}: Stripe refused {} for good: {}", orderId, task, refused.stripeMessage());
+            if (task != Task.CLOSE_INTENT) {
+                send(new RecordRefundRefusal(eventId, orderId, refused.code(), refused.stripeMessage()));
+            }
         }
     }
 
     /**
-     * A refusal by the inventory is final and only logged; any other failure (Stripe or the
-     * database out of reach) propagates, and the event is handled again (CommandSideConfig).
+     * The hold ended unpaid: cancel the intent so it cannot be paid any more. Stripe refuses when
+     * it was paid meanwhile; then the payment is honoured (or refunded) like any late payment.
+     */
+    private void closeIntent() {
+        StripeGateway.Intent intent = stripe.cancelAbandoned(paymentIntentId);
+        if (intent.succeeded()) {
+            send(new ConfirmOrder(eventId, orderId, holdEndedAt));
+        }
+    }
+
+    private void refund(String reason) {
+        stripe.refundInFull(paymentIntentId, reason);
+        log.info("Order {}: refund ({}) requested from Stripe", orderId, reason);
+    }
+
+    /** 1 s, 2 s, 4 s, ... up to 5 minutes between attempts. */
+    static Duration retryAfter(int failedAttempts) {
+        Duration wait = FIRST_RETRY.multipliedBy(1L << Math.min(failedAttempts - 1, 20));
+        return wait.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : wait;
+    }
+
+    /**
+     * A refusal by the inventory is final and only logged; any other failure (the database out of
+     * reach) propagates, and the event is handled again (CommandSideConfig).
      */
     private void send(Object command) {
         try {

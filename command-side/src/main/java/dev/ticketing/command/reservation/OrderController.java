@@ -69,9 +69,11 @@ public class OrderController {
                 .map(s -> new TicketRequest(new TierId(s.tierId()), s.quantity())).toList();
         TicketsReserved reserved = reservations.reserve(new EventId(eventId), CurrentUser.of(auth), lines,
                 idempotencyKey).reserved();
+        boolean free = reserved.totalCents() == 0;   // confirmed at once: nothing to pay, nothing held
         return ResponseEntity.created(URI.create("/api/v1/orders/" + reserved.orderId()))
-                .body(new OrderResponse(reserved.orderId().value(), reserved.eventId().value(), "RESERVED",
-                        reserved.expiresAt(), Line.of(reserved.lines()), reserved.totalCents(), reserved.currency()));
+                .body(new OrderResponse(reserved.orderId().value(), reserved.eventId().value(),
+                        free ? "CONFIRMED" : "RESERVED", free ? null : reserved.expiresAt(), Line.of(reserved.lines()),
+                        reserved.totalCents(), reserved.currency()));
     }
 
     @PostMapping("/api/v1/orders/{orderId}/cancel")

@@ -70,6 +70,15 @@ public class OrderDirectory {
                 .stream().findFirst();
     }
 
+    /** The hold the order was made with, as the inventory granted it. */
+    public TicketsReserved reservation(Entry entry) {
+        try {
+            return json.readValue(entry.reservation(), TicketsReserved.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Order " + entry.orderId() + ": unreadable reservation", e);
+        }
+    }
+
     public Optional<Entry> findByIdempotencyKey(String userId, String idempotencyKey) {
         return jdbc.query("SELECT * FROM order_directory WHERE user_id = ? AND idempotency_key = ?", ENTRY,
                 userId, idempotencyKey).stream().findFirst();

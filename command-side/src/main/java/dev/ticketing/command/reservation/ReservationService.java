@@ -1,7 +1,5 @@
 package dev.ticketing.command.reservation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ticketing.api.EventId;
 import dev.ticketing.api.OrderId;
 import dev.ticketing.api.inventory.CancelReservation;
@@ -53,18 +51,16 @@ public class ReservationService {
     private final InventoryCommands commands;
     private final ReservationBatcher batcher;
     private final OrderDirectory directory;
-    private final ObjectMapper json;
     private final ReservationProperties properties;
     private final Clock clock;
     private final MeterRegistry meters;
 
     public ReservationService(InventoryCommands commands, ReservationBatcher batcher, OrderDirectory directory,
-                              ObjectMapper json, ReservationProperties properties, Optional<Clock> clock,
+                              ReservationProperties properties, Optional<Clock> clock,
                               MeterRegistry meters) {
         this.commands = commands;
         this.batcher = batcher;
         this.directory = directory;
-        this.json = json;
         this.properties = properties;
         this.clock = clock.orElse(Clock.systemUTC());
         this.meters = meters;
@@ -130,7 +126,7 @@ public class ReservationService {
             MDC.put("orderId", entry.orderId().toString());
             log.info("Idempotency-Key replayed the original reservation");
             meters.counter("ticketing.reservations", "outcome", "REPLAYED").increment();
-            return new Reservation(fromJson(entry.reservation()), true);
+            return new Reservation(directory.reservation(entry), true);
         });
     }
 
@@ -142,14 +138,6 @@ public class ReservationService {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private TicketsReserved fromJson(String reservation) {
-        try {
-            return json.readValue(reservation, TicketsReserved.class);
-        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

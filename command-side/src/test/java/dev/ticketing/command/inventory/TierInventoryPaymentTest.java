@@ -169,10 +169,10 @@ class TierInventoryPaymentTest {
                 .expectNoScheduledDeadlines();
     }
 
-    // ---- PaymentIntentCreated on the inventory's stream (recorded there before the saga kept it) ----
+    // ---- a hold the buyer started to pay ----
 
     @Test
-    void anIntentRecordedOnTheInventoryByAnEarlierVersionIsPassedOver() {
+    void aFailedAttemptLeavesAHoldWithItsIntentReserved() {
         given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
               new PaymentIntentCreated(EVENT, ORDER, INTENT))
                 .when(failure(ORDER, FAILED_AT))

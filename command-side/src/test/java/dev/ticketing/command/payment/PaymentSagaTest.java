@@ -11,6 +11,7 @@ import dev.ticketing.api.inventory.TicketsReserved;
 import dev.ticketing.api.payment.LatePaymentRefused;
 import dev.ticketing.api.payment.OrderRefunded;
 import dev.ticketing.api.payment.PaymentIntentCreated;
+import dev.ticketing.api.payment.RecordRefundRefusal;
 import dev.ticketing.api.payment.RefundRequested;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.GenericCommandMessage;
@@ -75,62 +76,52 @@ class PaymentSagaTest {
         fixture.givenCurrentTime(NOW);
     }
 
-    // ---- TicketsReserved ----
+    // ---- starting to pay ----
 
     @Test
-    void ticketsReserved_startsASaga() {
+    void aHoldNobodyStartedToPayStartsNoSagaAndCallsNoStripe() {
         fixture.givenNoPriorActivity()
                .whenAggregate(EVENT_AGGREGATE).publishes(reserved(ORDER))
-               .expectSuccessfulHandlerExecution()
-               .expectActiveSagas(1);
-    }
-
-    @Test
-    void ticketsReserved_createsThePaymentIntentForTheOrderTotalInItsCurrency() {
-        fixture.givenNoPriorActivity()
-               .whenAggregate(EVENT_AGGREGATE).publishes(reserved(ORDER))
-               .expectSuccessfulHandlerExecution();
-
-        assertThat(stripe.calls).containsExactly(List.of("createPaymentIntent", ORDER, EVENT, TOTAL, CURRENCY));
-    }
-
-    @Test
-    void ticketsReserved_recordsTheIntentOnTheOrdersPaymentStreamOnBehalfOfStripe() {
-        fixture.givenNoPriorActivity()
-               .whenAggregate(EVENT_AGGREGATE).publishes(reserved(ORDER))
-               .expectPublishedEventsMatching(intentRecordedByStripe(ORDER, INTENT))
+               .expectActiveSagas(0)
                .expectNoDispatchedCommands();
+
+        assertThat(stripe.calls).isEmpty();
     }
 
     @Test
-    void ticketsReserved_associatesTheSagaWithTheOrder() {
-        fixture.givenNoPriorActivity()
-               .whenAggregate(EVENT_AGGREGATE).publishes(reserved(ORDER))
-               .expectAssociationWith("orderId", ORDER);
-    }
-
-    @Test
-    void ticketsReserved_associatesTheSagaWithThePaymentIntent() {
-        fixture.givenNoPriorActivity()
-               .whenAggregate(EVENT_AGGREGATE).publishes(reserved(ORDER))
-               .expectAssociationWith("paymentIntentId", INTENT)
-               .expectNoAssociationWith("paymentIntentId", INTENT_2);
-    }
-
-    @Test
-    void ticketsReserved_eachOrderHasASagaOfItsOwn() {
+    void aHoldNobodyStartedToPayExpiresWithoutAStripeCall() {
         fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER))
-               .whenAggregate(EVENT_AGGREGATE).publishes(reserved(ORDER_2))
+               .whenAggregate(EVENT_AGGREGATE).publishes(expired(ORDER))
+               .expectActiveSagas(0)
+               .expectNoDispatchedCommands();
+
+        assertThat(stripe.calls).isEmpty();
+    }
+
+    @Test
+    void paymentIntentCreated_startsASagaForTheOrderWithoutCallingStripe() {
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER))
+               .whenAggregate(EVENT_AGGREGATE).publishes(intentCreated(ORDER))
+               .expectActiveSagas(1)
+               .expectAssociationWith("orderId", ORDER)
+               .expectNoDispatchedCommands();
+
+        assertThat(stripe.calls).isEmpty();
+    }
+
+    @Test
+    void paymentIntentCreated_eachOrderHasASagaOfItsOwn() {
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER), reserved(ORDER_2))
+               .whenAggregate(EVENT_AGGREGATE).publishes(intentCreated(ORDER_2))
                .expectActiveSagas(2)
-               .expectAssociationWith("paymentIntentId", INTENT_2)
-               .expectPublishedEventsMatching(intentRecordedByStripe(ORDER_2, INTENT_2));
+               .expectAssociationWith("orderId", ORDER_2);
     }
 
     // ---- ReservationExpired ----
 
     @Test
     void reservationExpired_cancelsTheIntent() {
-        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER))
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER))
                .whenAggregate(EVENT_AGGREGATE).publishes(expired(ORDER))
                .expectSuccessfulHandlerExecution();
 
@@ -141,7 +132,7 @@ class PaymentSagaTest {
     void reservationExpired_dispatchesNothingWhenStripeCancelledTheIntent() {
         stripe.cancelAnswers(INTENT, "canceled");
 
-        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER))
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER))
                .whenAggregate(EVENT_AGGREGATE).publishes(expired(ORDER))
                .expectNoDispatchedCommands()
                .expectActiveSagas(1);
@@ -151,7 +142,7 @@ class PaymentSagaTest {
     void reservationExpired_confirmsTheOrderWhenStripeSaysTheIntentSucceeded() throws Exception {
         stripe.cancelAnswers(INTENT, "succeeded");
 
-        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER))
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER))
                .andThenTimeAdvancesTo(EXPIRED_AT)
                .whenAggregate(EVENT_AGGREGATE).publishes(expired(ORDER))
                .expectDispatchedCommands(byStripe(new ConfirmOrder(EVENT, ORDER, EXPIRED_AT)));
@@ -161,14 +152,14 @@ class PaymentSagaTest {
     void reservationExpired_dispatchesNothingWhileStripeIsStillSettlingTheIntent() {
         stripe.cancelAnswers(INTENT, "processing");
 
-        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER))
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER))
                .whenAggregate(EVENT_AGGREGATE).publishes(expired(ORDER))
                .expectNoDispatchedCommands();
     }
 
     @Test
     void reservationExpired_ofAnotherOrderDoesNotTouchThisOrdersIntent() {
-        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER))
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER))
                .whenAggregate(EVENT_AGGREGATE).publishes(expired(ORDER_2))
                .expectNoDispatchedCommands();
 
@@ -179,7 +170,7 @@ class PaymentSagaTest {
 
     @Test
     void reservationCancelled_byTheBuyerCancelsTheIntent() {
-        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER))
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER))
                .whenAggregate(EVENT_AGGREGATE).publishes(cancelled(ORDER, ALICE))
                .expectNoDispatchedCommands();
 
@@ -188,7 +179,7 @@ class PaymentSagaTest {
 
     @Test
     void reservationCancelled_byTheOrganiserCancelsTheIntent() {
-        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER))
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER))
                .whenAggregate(EVENT_AGGREGATE).publishes(cancelled(ORDER, ORGANISER))
                .expectNoDispatchedCommands();
 
@@ -199,7 +190,7 @@ class PaymentSagaTest {
     void reservationCancelled_byTheBuyerConfirmsTheOrderWhenStripeSaysTheIntentSucceeded() throws Exception {
         stripe.cancelAnswers(INTENT, "succeeded");
 
-        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER))
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER))
                .andThenTimeAdvancesTo(NOW.plus(Duration.ofMinutes(4)))
                .whenAggregate(EVENT_AGGREGATE).publishes(cancelled(ORDER, ALICE))
                .expectDispatchedCommands(byStripe(new ConfirmOrder(EVENT, ORDER, NOW.plus(Duration.ofMinutes(4)))));
@@ -207,7 +198,7 @@ class PaymentSagaTest {
 
     @Test
     void reservationCancelled_byStripeDoesNotCallStripe() {
-        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER))
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER))
                .whenAggregate(EVENT_AGGREGATE).publishes(cancelled(ORDER, STRIPE))
                .expectSuccessfulHandlerExecution()
                .expectNoDispatchedCommands();
@@ -219,7 +210,7 @@ class PaymentSagaTest {
 
     @Test
     void latePaymentRefused_refundsTheIntentInFull() {
-        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), expired(ORDER))
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER), expired(ORDER))
                .whenAggregate(EVENT_AGGREGATE).publishes(new LatePaymentRefused(EVENT, ORDER, ALICE, TOTAL, CURRENCY))
                .expectSuccessfulHandlerExecution()
                .expectNoDispatchedCommands();
@@ -229,14 +220,14 @@ class PaymentSagaTest {
 
     @Test
     void latePaymentRefused_keepsTheSagaUntilTheRefundIsRecorded() {
-        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), expired(ORDER))
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER), expired(ORDER))
                .whenAggregate(EVENT_AGGREGATE).publishes(new LatePaymentRefused(EVENT, ORDER, ALICE, TOTAL, CURRENCY))
                .expectActiveSagas(1);
     }
 
     @Test
     void refundRequested_refundsTheIntentInFullForTheOrganiser() {
-        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER))
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER))
                .whenAggregate(EVENT_AGGREGATE).publishes(new RefundRequested(EVENT, ORDER, ORGANISER))
                .expectSuccessfulHandlerExecution()
                .expectNoDispatchedCommands();
@@ -246,7 +237,7 @@ class PaymentSagaTest {
 
     @Test
     void orderRefunded_endsTheSaga() {
-        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), new RefundRequested(EVENT, ORDER, ORGANISER))
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER), new RefundRequested(EVENT, ORDER, ORGANISER))
                .whenAggregate(EVENT_AGGREGATE).publishes(refunded(ORDER, true))
                .expectActiveSagas(0)
                .expectNoDispatchedCommands();
@@ -254,7 +245,7 @@ class PaymentSagaTest {
 
     @Test
     void orderRefunded_ofARefusedLatePaymentEndsTheSaga() {
-        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), expired(ORDER),
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER), expired(ORDER),
                        new LatePaymentRefused(EVENT, ORDER, ALICE, TOTAL, CURRENCY))
                .whenAggregate(EVENT_AGGREGATE).publishes(refunded(ORDER, false))
                .expectActiveSagas(0);
@@ -262,7 +253,7 @@ class PaymentSagaTest {
 
     @Test
     void orderRefunded_ofOneOrderLeavesTheOtherOrdersSaga() {
-        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), reserved(ORDER_2))
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER), reserved(ORDER_2), intentCreated(ORDER_2))
                .whenAggregate(EVENT_AGGREGATE).publishes(refunded(ORDER, true))
                .expectActiveSagas(1)
                .expectAssociationWith("orderId", ORDER_2);
@@ -270,11 +261,67 @@ class PaymentSagaTest {
 
     @Test
     void afterTheRefundTheOrdersEventsNoLongerReachStripe() {
-        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), refunded(ORDER, true))
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER), refunded(ORDER, true))
                .whenAggregate(EVENT_AGGREGATE).publishes(new RefundRequested(EVENT, ORDER, ORGANISER))
                .expectNoDispatchedCommands();
 
         assertThat(stripe.calls).isEmpty();
+    }
+
+    // ---- Stripe failing ----
+
+    @Test
+    void aCancellationStripeCannotTakeNowIsTriedAgainForThisOrderALittleLater() {
+        stripe.failNext(new StripeGateway.StripeUnavailable("payment_intents.cancel: no room in the rate limit"));
+
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER))
+               .whenAggregate(EVENT_AGGREGATE).publishes(expired(ORDER))
+               .expectSuccessfulHandlerExecution()
+               .expectScheduledDeadlineWithName(Duration.ofSeconds(1), PaymentSaga.RETRY);
+    }
+
+    @Test
+    void theRetryCancelsTheIntentOnceStripeTakesIt() throws Exception {
+        stripe.failNext(new StripeGateway.StripeUnavailable("payment_intents.cancel: Stripe answered 429"));
+
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER), expired(ORDER))
+               .whenTimeElapses(Duration.ofSeconds(1))
+               .expectNoScheduledDeadlines();
+
+        assertThat(stripe.calls).containsExactly(List.of("cancelAbandoned", INTENT));
+    }
+
+    @Test
+    void eachFailedAttemptWaitsLongerUpToFiveMinutes() {
+        assertThat(PaymentSaga.retryAfter(1)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(PaymentSaga.retryAfter(2)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(PaymentSaga.retryAfter(5)).isEqualTo(Duration.ofSeconds(16));
+        assertThat(PaymentSaga.retryAfter(30)).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void oneOrdersStripeFailureLeavesTheOtherOrdersSagaAlone() {
+        stripe.failNext(new StripeGateway.StripeUnavailable("payment_intents.cancel: Stripe unreachable"));
+
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER), reserved(ORDER_2),
+                       intentCreated(ORDER_2), expired(ORDER))
+               .whenAggregate(EVENT_AGGREGATE).publishes(expired(ORDER_2))
+               .expectSuccessfulHandlerExecution();
+
+        assertThat(stripe.calls).containsExactly(List.of("cancelAbandoned", INTENT_2));
+    }
+
+    @Test
+    void aRefundStripeRefusesForGoodIsRecordedOnTheOrder() {
+        stripe.failNext(new StripeGateway.StripeRefused("refunds.create", 400, "charge_disputed",
+                "Charge ch_1 has been charged back; cannot issue a refund.", null));
+
+        fixture.givenAggregate(EVENT_AGGREGATE).published(reserved(ORDER), intentCreated(ORDER))
+               .whenAggregate(EVENT_AGGREGATE).publishes(new RefundRequested(EVENT, ORDER, ORGANISER))
+               .expectSuccessfulHandlerExecution()
+               .expectNoScheduledDeadlines()
+               .expectDispatchedCommands(byStripe(new RecordRefundRefusal(EVENT, ORDER, "charge_disputed",
+                       "Charge ch_1 has been charged back; cannot issue a refund.")));
     }
 
     // ---- events ----
@@ -282,6 +329,10 @@ class PaymentSagaTest {
     private static TicketsReserved reserved(OrderId orderId) {
         return new TicketsReserved(EVENT, orderId, ALICE, LINES, TOTAL, CURRENCY, NOW, NOW.plus(HOLD),
                 "deadline-" + orderId);
+    }
+
+    private static PaymentIntentCreated intentCreated(OrderId orderId) {
+        return new PaymentIntentCreated(EVENT, orderId, orderId.equals(ORDER) ? INTENT : INTENT_2);
     }
 
     private static ReservationExpired expired(OrderId orderId) {
@@ -294,17 +345,6 @@ class PaymentSagaTest {
 
     private static OrderRefunded refunded(OrderId orderId, boolean seatsReleased) {
         return new OrderRefunded(EVENT, orderId, ALICE, LINES, TOTAL, CURRENCY, seatsReleased);
-    }
-
-    /** The one event published: the order's intent, first on the order's payment stream, by Stripe. */
-    private static Matcher<List<EventMessage<?>>> intentRecordedByStripe(OrderId order, String intent) {
-        Matcher<EventMessage<?>> recorded = predicate(message -> message instanceof DomainEventMessage<?> event
-                && event.getPayload().equals(new PaymentIntentCreated(EVENT, order, intent))
-                && event.getType().equals(PaymentSaga.ORDER_PAYMENT_STREAM)
-                && event.getAggregateIdentifier().equals(order.toString())
-                && event.getSequenceNumber() == 0
-                && STRIPE.equals(event.getMetaData().get("userId")));
-        return exactSequenceOf(recorded, andNoMore());
     }
 
     /** The command as the saga must send it: with the metadata userId=stripe. */
@@ -321,9 +361,10 @@ class PaymentSagaTest {
         final List<List<Object>> calls = new ArrayList<>();
         private final Map<OrderId, String> intentIds = new java.util.HashMap<>();
         private final Map<String, String> statusAfterCancel = new java.util.HashMap<>();
+        private RuntimeException nextFailure;
 
         StripeDouble() {
-            super(new StripeSettings(null, null, null, null, null, null), new MockEnvironment());
+            super(new StripeSettings(null, null, null, null, null, null, null), new MockEnvironment(), null, null);
         }
 
         void intentFor(OrderId orderId, String paymentIntentId) {
@@ -339,30 +380,34 @@ class PaymentSagaTest {
             calls.clear();
         }
 
-        @Override
-        public String createPaymentIntent(OrderId orderId, EventId eventId, long amountCents, String currency) {
-            calls.add(List.of("createPaymentIntent", orderId, eventId, amountCents, currency));
-            String id = intentIds.get(orderId);
-            if (id == null) {
-                throw new AssertionError("no intent scripted for order " + orderId);
+        /** The next call fails so (after it is recorded). */
+        void failNext(RuntimeException failure) {
+            nextFailure = failure;
+        }
+
+        private void record(List<Object> call) {
+            calls.add(call);
+            RuntimeException failure = nextFailure;
+            nextFailure = null;
+            if (failure != null) {
+                throw failure;
             }
-            return id;
         }
 
         @Override
         public Intent cancelAbandoned(String paymentIntentId) {
-            calls.add(List.of("cancelAbandoned", paymentIntentId));
+            record(List.of("cancelAbandoned", paymentIntentId));
             return intent(paymentIntentId, statusAfterCancel.getOrDefault(paymentIntentId, "canceled"));
         }
 
         @Override
         public void refundInFull(String paymentIntentId, String reason) {
-            calls.add(List.of("refundInFull", paymentIntentId, reason));
+            record(List.of("refundInFull", paymentIntentId, reason));
         }
 
         @Override
         public Intent retrieve(String paymentIntentId) {
-            calls.add(List.of("retrieve", paymentIntentId));
+            record(List.of("retrieve", paymentIntentId));
             return intent(paymentIntentId, statusAfterCancel.getOrDefault(paymentIntentId, "requires_payment_method"));
         }
 

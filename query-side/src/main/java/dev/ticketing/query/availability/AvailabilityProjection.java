@@ -10,6 +10,7 @@ import dev.ticketing.api.inventory.TierAdded;
 import dev.ticketing.api.inventory.TierCapacityChanged;
 import dev.ticketing.api.inventory.TierSpec;
 import dev.ticketing.api.payment.OrderRefunded;
+import dev.ticketing.api.payment.PaymentRefused;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ReplayToken;
@@ -81,6 +82,11 @@ public class AvailabilityProjection {
     @EventHandler
     void on(ReservationCancelled cancelled) {
         apply(cancelled.eventId().value(), cancelled.lines(), SeatCounts::release);
+    }
+
+    @EventHandler
+    void on(PaymentRefused refused) {
+        apply(refused.eventId().value(), refused.lines(), SeatCounts::release);
     }
 
     @EventHandler

@@ -39,10 +39,13 @@ public class LedgerProjection {
         this.entries = entries;
     }
 
-    /** A late confirmation found free seats: a sale like any other. */
+    /** A late confirmation found free seats: a sale like any other. Free tickets move no money: no entry. */
     @EventHandler
     void on(OrderConfirmed confirmed, @Timestamp Instant at, ReplayStatus replay) {
         long cents = confirmed.totalCents();
+        if (cents == 0) {
+            return;
+        }
         book(replay, "confirmed:" + confirmed.orderId(), confirmed.eventId(), confirmed.orderId(), at,
                 (confirmed.late() ? "Tickets sold on a late payment, order " : "Tickets sold, order ") + confirmed.orderId(),
                 debit(STRIPE_CLEARING, cents), credit(ticketRevenue(confirmed.eventId()), cents));
@@ -66,6 +69,9 @@ public class LedgerProjection {
     @EventHandler
     void on(OrderRefunded refunded, @Timestamp Instant at, ReplayStatus replay) {
         long cents = refunded.amountCents();
+        if (cents == 0) {
+            return;   // free tickets given back
+        }
         book(replay, "refund:" + refunded.orderId(), refunded.eventId(), refunded.orderId(), at,
                 "Refund, order " + refunded.orderId(),
                 debit(refunds(refunded.eventId()), cents), credit(STRIPE_CLEARING, cents));

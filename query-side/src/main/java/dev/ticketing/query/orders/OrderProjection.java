@@ -12,7 +12,9 @@ import dev.ticketing.api.payment.OrderRefunded;
 import dev.ticketing.api.payment.PaymentFailed;
 import dev.ticketing.api.payment.PaymentIntentCreated;
 import dev.ticketing.api.payment.PaymentProcessing;
+import dev.ticketing.api.payment.PaymentRefused;
 import dev.ticketing.api.payment.RefundRequested;
+import dev.ticketing.api.payment.RefundRefused;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.axonframework.config.ProcessingGroup;
@@ -54,7 +56,7 @@ public class OrderProjection {
 
     @EventHandler
     void on(OrderConfirmed confirmed) throws JsonProcessingException {
-        order(confirmed.orderId()).confirm(json.writeValueAsString(confirmed.tickets()));
+        order(confirmed.orderId()).confirm(json.writeValueAsString(confirmed.tickets()), confirmed.totalCents() > 0);
     }
 
     @EventHandler
@@ -74,6 +76,19 @@ public class OrderProjection {
         OrderView order = order(failed.orderId());
         order.moveTo(OrderStatus.RESERVED);
         order.payment("requires_payment_method", failed.message());
+    }
+
+    /** Stripe would never take this payment: the hold was released, nothing charged. */
+    @EventHandler
+    void on(PaymentRefused refused) {
+        OrderView order = order(refused.orderId());
+        order.moveTo(OrderStatus.CANCELLED);
+        order.payment("refused", refused.reason());
+    }
+
+    @EventHandler
+    void on(RefundRefused refused) {
+        order(refused.orderId()).payment("refund_refused", "Stripe refused the refund: " + refused.reason());
     }
 
     @EventHandler

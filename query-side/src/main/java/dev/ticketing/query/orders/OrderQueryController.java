@@ -20,7 +20,10 @@ import java.util.UUID;
 @RestController
 public class OrderQueryController {
 
-    /** {@code payment} is null until the payment intent exists; {@code tickets} are filled once confirmed. */
+    /**
+     * {@code payment} is null until the buyer starts to pay (and for a free order); {@code tickets}
+     * are filled once confirmed.
+     */
     public record OrderDetails(UUID orderId, UUID eventId, String userId, OrderStatus status, Instant expiresAt,
                                JsonNode lines, long totalCents, String currency, Payment payment, JsonNode tickets) {
     }
@@ -54,7 +57,7 @@ public class OrderQueryController {
         try {
             return new OrderDetails(view.getOrderId(), view.getEventId(), view.getUserId(), view.getStatus(),
                     view.getExpiresAt(), json.readTree(view.getLines()), view.getTotalCents(), view.getCurrency(),
-                    view.getPaymentIntentId() == null ? null : new Payment(view.getPaymentIntentId(),
+                    view.getPaymentStatus() == null ? null : new Payment(view.getPaymentIntentId(),
                             view.getPaymentStatus(), view.getPaymentLastError()),
                     view.getTickets() == null ? json.createArrayNode() : json.readTree(view.getTickets()));
         } catch (JsonProcessingException e) {

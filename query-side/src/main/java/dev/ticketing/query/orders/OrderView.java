@@ -60,10 +60,13 @@ public class OrderView {
         this.status = status;
     }
 
-    void confirm(String tickets) {
+    /** Confirmed with its tickets; a free order had no payment to show. */
+    void confirm(String tickets, boolean paid) {
         this.status = OrderStatus.CONFIRMED;
         this.tickets = tickets;
-        payment("succeeded", null);
+        if (paid) {
+            payment("succeeded", null);
+        }
     }
 
     void refund(String voidTickets) {
