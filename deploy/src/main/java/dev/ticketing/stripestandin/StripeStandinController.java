@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.HandlerMapping;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +39,7 @@ public class StripeStandinController {
 
     private final StripeStandin stripe;
     private final WebhookSender webhooks;
+    private final RateLimits rateLimits;
     private final Map<String, IdempotentRequest> idempotentRequests = new ConcurrentHashMap<>();
 
     /** The first request made with an Idempotency-Key, and its answer once given. */
@@ -50,9 +52,10 @@ public class StripeStandinController {
         }
     }
 
-    public StripeStandinController(StripeStandin stripe, WebhookSender webhooks) {
+    public StripeStandinController(StripeStandin stripe, WebhookSender webhooks, RateLimits rateLimits) {
         this.stripe = stripe;
         this.webhooks = webhooks;
+        this.rateLimits = rateLimits;
     }
 
     @PostMapping("/v1/payment_intents")
@@ -122,16 +125,27 @@ public class StripeStandinController {
         return control(() -> stripe.resendEvent(id));
     }
 
+    /** Every API call since start, rate-limited ones included, by endpoint: for tests and the benchmark. */
+    @GetMapping("/test/requests")
+    ResponseEntity<String> requests() {
+        return json(200, rateLimits.counts());
+    }
+
     /**
-     * A Stripe API call: the key checked (a browser's publishable key only with a
-     * {@code client_secret}, where {@code browserAllowed}), then, for a POST with an
-     * {@code Idempotency-Key}, the first answer to that key replayed.
+     * A Stripe API call: counted against the rate limits (refused before anything else, so a
+     * rate-limited call changes nothing and leaves its Idempotency-Key unused, as at Stripe), the
+     * key checked (a browser's publishable key only with a {@code client_secret}, where
+     * {@code browserAllowed}), then, for a POST with an {@code Idempotency-Key}, the first answer
+     * to that key replayed.
      */
     private ResponseEntity<String> serve(HttpServletRequest request, boolean browserAllowed,
                                          Function<FormParams, ObjectNode> call) {
         FormParams params = new FormParams(request.getParameterMap());
         Supplier<ResponseEntity<String>> answer = () -> control(() -> call.apply(params));
         try {
+            if (!rateLimits.admit(endpoint(request))) {
+                throw StripeApiError.rateLimited();
+            }
             authenticate(request.getHeader(HttpHeaders.AUTHORIZATION), browserAllowed, params);
             String key = request.getHeader("Idempotency-Key");
             if (key == null || !"POST".equals(request.getMethod())) {
@@ -141,6 +155,12 @@ public class StripeStandinController {
         } catch (StripeApiError refusal) {
             return refusal.answer();
         }
+    }
+
+    /** The operation, as Stripe's limits and the request counts name it: {@code GET /v1/payment_intents/{id}}. */
+    private static String endpoint(HttpServletRequest request) {
+        String pattern = (String) request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+        return request.getMethod() + " " + pattern.substring("/stripe-emulator".length());
     }
 
     private static ResponseEntity<String> control(Supplier<ObjectNode> call) {
