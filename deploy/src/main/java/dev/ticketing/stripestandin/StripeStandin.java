@@ -55,14 +55,15 @@ class StripeStandin {
     }
 
     ObjectNode createPaymentIntent(FormParams params) {
-        Long amount = integer(params, "amount", 1);
+        Long amount = integer(params, "amount", 0);
         if (amount == null) {
             throw StripeApiError.missing("amount");
         }
-        String currency = params.get("currency");
-        if (currency == null) {
+        if (params.get("currency") == null) {
             throw StripeApiError.missing("currency");
         }
+        String currency = params.get("currency").toLowerCase(Locale.ROOT);
+        StripeCurrencies.requireChargeable(currency, amount);
         ObjectNode intent = newObject("payment_intent", "pi_");
         String id = intent.get("id").asText();
         intent.put("amount", amount)
@@ -73,7 +74,7 @@ class StripeStandin {
                 .put("capture_method", "automatic_async")
                 .put("client_secret", id + "_secret_" + random(25))
                 .put("confirmation_method", "automatic")
-                .put("currency", currency.toLowerCase(Locale.ROOT))
+                .put("currency", currency)
                 .put("description", params.get("description"))
                 .putNull("last_payment_error")
                 .putNull("latest_charge")
