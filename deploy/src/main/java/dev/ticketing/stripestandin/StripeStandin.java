@@ -164,6 +164,10 @@ class StripeStandin {
             }
             ObjectNode charge = objects.get(intent.get("latest_charge").asText());
             String chargeId = charge.get("id").asText();
+            if (charge.get("disputed").asBoolean()) {
+                throw StripeApiError.invalidRequest("charge_disputed",
+                        "Charge " + chargeId + " has been charged back; cannot issue a refund.", null);
+            }
             long refundable = charge.get("amount").asLong() - charge.get("amount_refunded").asLong();
             if (refundable == 0) {
                 throw StripeApiError.invalidRequest("charge_already_refunded",
@@ -198,6 +202,36 @@ class StripeStandin {
             record("charge.refunded", charge, previous);
             record("refund.created", refund, null);
             return expanded(refund, params);
+        }
+    }
+
+    /**
+     * Test control: the cardholder disputes the charge, as Stripe reports it at once
+     * ({@code charge.dispute.created}); from then on it cannot be refunded. The funds Stripe
+     * withdraws for a dispute (a balance transaction and its fee) are not modelled.
+     */
+    ObjectNode disputeCharge(String chargeId) {
+        ObjectNode charge = find("charge", chargeId, "charge");
+        synchronized (intentOf(charge)) {
+            if (charge.get("disputed").asBoolean()) {
+                throw StripeApiError.invalidRequest("charge_disputed", "Charge " + chargeId + " is already disputed.", "charge");
+            }
+            ObjectNode dispute = newObject("dispute", "dp_");
+            dispute.put("amount", charge.get("amount").asLong() - charge.get("amount_refunded").asLong())
+                    .put("charge", chargeId)
+                    .put("currency", charge.get("currency").asText())
+                    .put("is_charge_refundable", false)
+                    .put("payment_intent", charge.get("payment_intent").asText())
+                    .put("reason", "fraudulent")
+                    .put("status", "needs_response");
+            dispute.putArray("balance_transactions");
+            dispute.putObject("evidence_details").put("due_by", dispute.get("created").asLong() + Duration.ofDays(7).toSeconds())
+                    .put("has_evidence", false).put("past_due", false).put("submission_count", 0);
+            dispute.putObject("metadata");
+            objects.put(dispute.get("id").asText(), dispute);
+            charge.put("disputed", true);
+            record("charge.dispute.created", dispute, null);
+            return dispute.deepCopy();
         }
     }
 

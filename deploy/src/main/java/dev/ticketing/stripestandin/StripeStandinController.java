@@ -103,6 +103,11 @@ public class StripeStandinController {
         return serve(request, false, params -> stripe.retrieveEvent(id));
     }
 
+    @PostMapping("/test/charges/{id}/dispute")
+    ResponseEntity<String> disputeCharge(@PathVariable String id) {
+        return control(() -> stripe.disputeCharge(id));
+    }
+
     @PostMapping("/test/payment_intents/{id}/settle")
     ResponseEntity<String> settlePaymentIntent(@PathVariable String id, @RequestParam(required = false) String outcome) {
         return control(() -> stripe.settlePaymentIntent(id, outcome));
