@@ -198,11 +198,13 @@ public class StripeStandinController {
         if (authorization != null && SECRET_KEY.matcher(authorization).matches()) {
             return;
         }
-        boolean publishable = authorization != null && PUBLISHABLE_KEY.matcher(authorization).matches();
+        // Stripe.js sends its publishable key as the form field key rather than as a header
+        String key = authorization == null && params.get("key") != null ? "Bearer " + params.get("key") : authorization;
+        boolean publishable = key != null && PUBLISHABLE_KEY.matcher(key).matches();
         if (publishable && browserAllowed && params.get("client_secret") != null) {
             return;
         }
-        throw StripeApiError.unauthenticated(authorization == null
+        throw StripeApiError.unauthenticated(key == null
                 ? "You did not provide an API key. Provide your API key in the Authorization header, "
                         + "using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY')."
                 : publishable
