@@ -7,9 +7,10 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 /**
- * A refusal as Stripe words it, {@code {"error": {...}}}: stripe-java chooses its exception from
- * the status and the type (400/404 → InvalidRequestException or IdempotencyException,
- * 401 → AuthenticationException, 402 → CardException).
+ * A refusal as Stripe words it, {@code {"error": {...}}}, absent fields left out and each code with its
+ * {@code doc_url}: stripe-java chooses its exception from the status and the type (400/404 →
+ * InvalidRequestException or IdempotencyException, 401 → AuthenticationException, 402 → CardException,
+ * 429 → RateLimitException).
  */
 final class StripeApiError extends RuntimeException {
 
@@ -19,8 +20,14 @@ final class StripeApiError extends RuntimeException {
     private StripeApiError(int status, String type, String code, String message, String param) {
         super(message);
         this.status = status;
-        this.error = JsonNodeFactory.instance.objectNode()
-                .put("type", type).put("code", code).put("message", message).put("param", param);
+        this.error = JsonNodeFactory.instance.objectNode().put("type", type);
+        if (code != null) {
+            error.put("code", code).put("doc_url", "https://stripe.com/docs/error-codes/" + code.replace('_', '-'));
+        }
+        error.put("message", message);
+        if (param != null) {
+            error.put("param", param);
+        }
     }
 
     static StripeApiError invalidRequest(String code, String message, String param) {
@@ -58,6 +65,12 @@ final class StripeApiError extends RuntimeException {
         return new StripeApiError(400, "idempotency_error", null, "Keys for idempotent requests can only be used "
                 + "with the same parameters they were first used with. Try using a key other than '" + key
                 + "' if you meant to execute a different request.", null);
+    }
+
+    /** Stripe's own wording and type; a rate limit is not a 4xx of the request itself, so it carries no param. */
+    static StripeApiError rateLimited() {
+        return new StripeApiError(429, "invalid_request_error", "rate_limit", "Request rate limit exceeded. "
+                + "You can learn more about rate limits here https://stripe.com/docs/rate-limits.", null);
     }
 
     static StripeApiError unauthenticated(String message) {

@@ -55,14 +55,15 @@ class StripeStandin {
     }
 
     ObjectNode createPaymentIntent(FormParams params) {
-        Long amount = integer(params, "amount", 1);
+        Long amount = integer(params, "amount", 0);
         if (amount == null) {
             throw StripeApiError.missing("amount");
         }
-        String currency = params.get("currency");
-        if (currency == null) {
+        if (params.get("currency") == null) {
             throw StripeApiError.missing("currency");
         }
+        String currency = params.get("currency").toLowerCase(Locale.ROOT);
+        StripeCurrencies.requireChargeable(currency, amount);
         ObjectNode intent = newObject("payment_intent", "pi_");
         String id = intent.get("id").asText();
         intent.put("amount", amount)
@@ -73,7 +74,7 @@ class StripeStandin {
                 .put("capture_method", "automatic_async")
                 .put("client_secret", id + "_secret_" + random(25))
                 .put("confirmation_method", "automatic")
-                .put("currency", currency.toLowerCase(Locale.ROOT))
+                .put("currency", currency)
                 .put("description", params.get("description"))
                 .putNull("last_payment_error")
                 .putNull("latest_charge")
@@ -163,6 +164,10 @@ class StripeStandin {
             }
             ObjectNode charge = objects.get(intent.get("latest_charge").asText());
             String chargeId = charge.get("id").asText();
+            if (charge.get("disputed").asBoolean()) {
+                throw StripeApiError.invalidRequest("charge_disputed",
+                        "Charge " + chargeId + " has been charged back; cannot issue a refund.", null);
+            }
             long refundable = charge.get("amount").asLong() - charge.get("amount_refunded").asLong();
             if (refundable == 0) {
                 throw StripeApiError.invalidRequest("charge_already_refunded",
@@ -197,6 +202,36 @@ class StripeStandin {
             record("charge.refunded", charge, previous);
             record("refund.created", refund, null);
             return expanded(refund, params);
+        }
+    }
+
+    /**
+     * Test control: the cardholder disputes the charge, as Stripe reports it at once
+     * ({@code charge.dispute.created}); from then on it cannot be refunded. The funds Stripe
+     * withdraws for a dispute (a balance transaction and its fee) are not modelled.
+     */
+    ObjectNode disputeCharge(String chargeId) {
+        ObjectNode charge = find("charge", chargeId, "charge");
+        synchronized (intentOf(charge)) {
+            if (charge.get("disputed").asBoolean()) {
+                throw StripeApiError.invalidRequest("charge_disputed", "Charge " + chargeId + " is already disputed.", "charge");
+            }
+            ObjectNode dispute = newObject("dispute", "dp_");
+            dispute.put("amount", charge.get("amount").asLong() - charge.get("amount_refunded").asLong())
+                    .put("charge", chargeId)
+                    .put("currency", charge.get("currency").asText())
+                    .put("is_charge_refundable", false)
+                    .put("payment_intent", charge.get("payment_intent").asText())
+                    .put("reason", "fraudulent")
+                    .put("status", "needs_response");
+            dispute.putArray("balance_transactions");
+            dispute.putObject("evidence_details").put("due_by", dispute.get("created").asLong() + Duration.ofDays(7).toSeconds())
+                    .put("has_evidence", false).put("past_due", false).put("submission_count", 0);
+            dispute.putObject("metadata");
+            objects.put(dispute.get("id").asText(), dispute);
+            charge.put("disputed", true);
+            record("charge.dispute.created", dispute, null);
+            return dispute.deepCopy();
         }
     }
 

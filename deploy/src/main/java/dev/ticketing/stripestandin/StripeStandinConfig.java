@@ -31,6 +31,11 @@ public class StripeStandinConfig {
         return new StripeStandin(stripeStandinWebhookSender, properties::delivers);
     }
 
+    @Bean
+    RateLimits stripeStandinRateLimits(StripeStandinProperties properties) {
+        return new RateLimits(properties.rateLimit().globalPerSecond(), properties.rateLimit().perEndpointPerSecond());
+    }
+
     /** stripe-java sends list parameters unencoded in a GET's query ({@code expand[0]=...}), which Tomcat refuses unless told. */
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> stripeStandinQueryChars() {

@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.HandlerMapping;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +39,7 @@ public class StripeStandinController {
 
     private final StripeStandin stripe;
     private final WebhookSender webhooks;
+    private final RateLimits rateLimits;
     private final Map<String, IdempotentRequest> idempotentRequests = new ConcurrentHashMap<>();
 
     /** The first request made with an Idempotency-Key, and its answer once given. */
@@ -50,9 +52,10 @@ public class StripeStandinController {
         }
     }
 
-    public StripeStandinController(StripeStandin stripe, WebhookSender webhooks) {
+    public StripeStandinController(StripeStandin stripe, WebhookSender webhooks, RateLimits rateLimits) {
         this.stripe = stripe;
         this.webhooks = webhooks;
+        this.rateLimits = rateLimits;
     }
 
     @PostMapping("/v1/payment_intents")
@@ -100,6 +103,11 @@ public class StripeStandinController {
         return serve(request, false, params -> stripe.retrieveEvent(id));
     }
 
+    @PostMapping("/test/charges/{id}/dispute")
+    ResponseEntity<String> disputeCharge(@PathVariable String id) {
+        return control(() -> stripe.disputeCharge(id));
+    }
+
     @PostMapping("/test/payment_intents/{id}/settle")
     ResponseEntity<String> settlePaymentIntent(@PathVariable String id, @RequestParam(required = false) String outcome) {
         return control(() -> stripe.settlePaymentIntent(id, outcome));
@@ -122,16 +130,27 @@ public class StripeStandinController {
         return control(() -> stripe.resendEvent(id));
     }
 
+    /** Every API call since start, rate-limited ones included, by endpoint: for tests and the benchmark. */
+    @GetMapping("/test/requests")
+    ResponseEntity<String> requests() {
+        return json(200, rateLimits.counts());
+    }
+
     /**
-     * A Stripe API call: the key checked (a browser's publishable key only with a
-     * {@code client_secret}, where {@code browserAllowed}), then, for a POST with an
-     * {@code Idempotency-Key}, the first answer to that key replayed.
+     * A Stripe API call: counted against the rate limits (refused before anything else, so a
+     * rate-limited call changes nothing and leaves its Idempotency-Key unused, as at Stripe), the
+     * key checked (a browser's publishable key only with a {@code client_secret}, where
+     * {@code browserAllowed}), then, for a POST with an {@code Idempotency-Key}, the first answer
+     * to that key replayed.
      */
     private ResponseEntity<String> serve(HttpServletRequest request, boolean browserAllowed,
                                          Function<FormParams, ObjectNode> call) {
         FormParams params = new FormParams(request.getParameterMap());
         Supplier<ResponseEntity<String>> answer = () -> control(() -> call.apply(params));
         try {
+            if (!rateLimits.admit(endpoint(request))) {
+                throw StripeApiError.rateLimited();
+            }
             authenticate(request.getHeader(HttpHeaders.AUTHORIZATION), browserAllowed, params);
             String key = request.getHeader("Idempotency-Key");
             if (key == null || !"POST".equals(request.getMethod())) {
@@ -141,6 +160,12 @@ public class StripeStandinController {
         } catch (StripeApiError refusal) {
             return refusal.answer();
         }
+    }
+
+    /** The operation, as Stripe's limits and the request counts name it: {@code GET /v1/payment_intents/{id}}. */
+    private static String endpoint(HttpServletRequest request) {
+        String pattern = (String) request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+        return request.getMethod() + " " + pattern.substring("/stripe-emulator".length());
     }
 
     private static ResponseEntity<String> control(Supplier<ObjectNode> call) {
@@ -173,11 +198,13 @@ public class StripeStandinController {
         if (authorization != null && SECRET_KEY.matcher(authorization).matches()) {
             return;
         }
-        boolean publishable = authorization != null && PUBLISHABLE_KEY.matcher(authorization).matches();
+        // Stripe.js sends its publishable key as the form field key rather than as a header
+        String key = authorization == null && params.get("key") != null ? "Bearer " + params.get("key") : authorization;
+        boolean publishable = key != null && PUBLISHABLE_KEY.matcher(key).matches();
         if (publishable && browserAllowed && params.get("client_secret") != null) {
             return;
         }
-        throw StripeApiError.unauthenticated(authorization == null
+        throw StripeApiError.unauthenticated(key == null
                 ? "You did not provide an API key. Provide your API key in the Authorization header, "
                         + "using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY')."
                 : publishable

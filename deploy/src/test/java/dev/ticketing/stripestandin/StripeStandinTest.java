@@ -1,22 +1,29 @@
 package dev.ticketing.stripestandin;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stripe.Stripe;
 import com.stripe.StripeClient;
+import com.stripe.exception.ApiConnectionException;
 import com.stripe.exception.AuthenticationException;
 import com.stripe.exception.CardException;
 import com.stripe.exception.IdempotencyException;
 import com.stripe.exception.InvalidRequestException;
+import com.stripe.exception.RateLimitException;
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.BalanceTransaction;
 import com.stripe.model.Charge;
+import com.stripe.model.Dispute;
 import com.stripe.model.Event;
 import com.stripe.model.PaymentIntent;
 import com.stripe.model.Refund;
 import com.stripe.model.StripeObject;
 import com.stripe.net.ApiMode;
 import com.stripe.net.ApiResource;
+import com.stripe.net.HttpURLConnectionClient;
 import com.stripe.net.RequestOptions;
+import com.stripe.net.StripeRequest;
 import com.stripe.net.StripeResponse;
 import com.stripe.net.Webhook;
 import com.stripe.param.EventListParams;
@@ -47,12 +54,21 @@ import org.springframework.context.annotation.Import;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -63,13 +79,19 @@ import static org.awaitility.Awaitility.await;
 /**
  * The stand-in driven only through the real stripe-java client, as the service drives Stripe,
  * behind the application's own security chain; webhooks received and verified as the service
- * verifies them.
+ * verifies them. It runs under Stripe's test-mode rate limits: the tests' client backs off on a
+ * 429 as Stripe asks clients to, except where a test means to see the 429.
  */
 class StripeStandinTest {
 
     private static final String SECRET_KEY = "sk_test_standin";
+    private static final String PUBLISHABLE_KEY = "pk_test_standin";
     private static final String WEBHOOK_SECRET = "whsec_test_standin";
     private static final Duration WEBHOOK_WAIT = Duration.ofSeconds(10);
+    /** Stripe's test-mode limits, the stand-in's defaults: 25 requests a second, each limiter. */
+    private static final int LIMIT = 25;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static final WebhookReceiver webhooks = new WebhookReceiver();
     private static ConfigurableApplicationContext app;
@@ -411,8 +433,333 @@ class StripeStandinTest {
                 });
     }
 
+    @Test
+    void overTheAccountsLimitStripeAnswers429() throws Exception {
+        PaymentIntent intent = createIntent(14000, "order-20");
+        String chargeId = confirm(intent.getId(), "pm_card_visa").getLatestCharge();
+        String transactionId = stripe.v1().charges().retrieve(chargeId).getBalanceTransaction();
+        StripeClient impatient = impatientClient();
+        List<Call> calls = List.of(
+                () -> impatient.v1().events().list(EventListParams.builder().setLimit(1L).build()),
+                () -> impatient.v1().paymentIntents().retrieve(intent.getId()),
+                () -> impatient.v1().charges().retrieve(chargeId),
+                () -> impatient.v1().balanceTransactions().retrieve(transactionId));
+        awaitFullBuckets();
+
+        Burst burst = burst(48, i -> calls.get(i % calls.size()).call());
+
+        assertThat(burst.limited).as("12 calls to each endpoint, under its own limit: the account's was hit").isNotEmpty();
+        assertThat(burst.admitted()).isBetween(LIMIT, burst.mostAdmitted(LIMIT));
+        assertThat(burst.limited.get(0)).satisfies(e -> {
+            assertThat(e.getStatusCode()).isEqualTo(429);
+            assertThat(e.getCode()).isEqualTo("rate_limit");
+            assertThat(e.getStripeError().getType()).isEqualTo("invalid_request_error");
+            assertThat(e.getStripeError().getMessage()).isEqualTo("Request rate limit exceeded. "
+                    + "You can learn more about rate limits here https://stripe.com/docs/rate-limits.");
+            assertThat(e.getStripeError().getDocUrl()).isEqualTo("https://stripe.com/docs/error-codes/rate-limit");
+        });
+        assertThat(stripe.rawRequest(ApiResource.RequestMethod.GET, "/test/requests", "").code())
+                .as("the test controls are not limited").isEqualTo(200);
+    }
+
+    @Test
+    void rateLimitedCreationChangesNothingAndLeavesItsIdempotencyKeyUnused() throws Exception {
+        String order = "order-" + UUID.randomUUID();
+        List<RequestOptions> keys = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            keys.add(idempotencyKey());
+        }
+        PaymentIntentCreateParams params = PaymentIntentCreateParams.builder()
+                .setAmount(1200L).setCurrency("eur").putMetadata("orderId", order).build();
+        StripeClient impatient = impatientClient();
+        awaitFullBuckets();
+
+        Burst burst = burst(keys.size(), i -> impatient.v1().paymentIntents().create(params, keys.get(i)));
+
+        assertThat(burst.limited).isNotEmpty();
+        assertThat(createdFor(order)).as("only the admitted ones").hasSize(burst.admitted());
+        for (int refused : burst.limitedCalls) {
+            PaymentIntent retried = stripe.v1().paymentIntents().create(params, keys.get(refused));
+            assertThat(retried.getLastResponse().headers().firstValue("Idempotent-Replayed"))
+                    .as("executed, not replayed").isEmpty();
+        }
+        assertThat(createdFor(order)).hasSize(keys.size());
+    }
+
+    @Test
+    void eachEndpointHasItsOwnLimitWhateverTheIdAndRequestsAreCountedByEndpoint() throws Exception {
+        // Another stand-in whose account limit is off (0), so that only the endpoint's is met, and whose
+        // request counts are this test's alone.
+        try (ConfigurableApplicationContext own = StandinServer.start(webhooks.url(), WEBHOOK_SECRET,
+                "--ticketing.stripe.standin.rate-limit.global-per-second=0")) {
+            StripeClient impatient = client(SECRET_KEY, "http://localhost:" + StandinServer.port(own) + "/stripe-emulator", false);
+            PaymentIntentCreateParams params = PaymentIntentCreateParams.builder().setAmount(1000L).setCurrency("eur").build();
+            List<String> ids = List.of(impatient.v1().paymentIntents().create(params).getId(),
+                    impatient.v1().paymentIntents().create(params).getId());
+            awaitFullBuckets();
+
+            Burst burst = burst(60, i -> impatient.v1().paymentIntents().retrieve(ids.get(i % 2)));
+
+            assertThat(burst.limited).as("two ids, one endpoint").isNotEmpty();
+            assertThat(burst.admitted()).isBetween(LIMIT, burst.mostAdmitted(LIMIT));
+            for (int i = 0; i < LIMIT; i++) {
+                assertThat(impatient.v1().events().list(EventListParams.builder().setLimit(1L).build()).getData())
+                        .as("another endpoint, and no account limit to share").isNotEmpty();
+            }
+            impatient.v1().paymentIntents().create(params);
+
+            JsonNode counts = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(
+                    "http://localhost:" + StandinServer.port(own) + "/stripe-emulator/test/requests")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(counts.get("total").asLong()).isEqualTo(2 + 60 + LIMIT + 1);
+            assertThat(counts.get("rateLimited").asLong()).isEqualTo(burst.limited.size());
+            assertThat(JSON.convertValue(counts.get("endpoints"), Map.class)).isEqualTo(Map.of(
+                    "POST /v1/payment_intents", 3, "GET /v1/payment_intents/{id}", 60, "GET /v1/events", LIMIT));
+        }
+    }
+
+    @Test
+    void requestCountsIncludeRefusedAndBrowserCallsButNotTheTestControls() throws Exception {
+        PaymentIntent intent = createIntent(3000, "order-21");
+        awaitFullBuckets();
+        JsonNode before = requestCounts();
+
+        stripe.v1().paymentIntents().retrieve(intent.getId());
+        assertThatThrownBy(() -> client(PUBLISHABLE_KEY).v1().paymentIntents().retrieve(intent.getId()))
+                .isInstanceOf(AuthenticationException.class);
+        browser("GET", "/v1/payment_intents/" + intent.getId(), "client_secret=" + intent.getClientSecret() + "&key=" + PUBLISHABLE_KEY);
+        post("/test/webhooks/hold", "");
+        post("/test/webhooks/release", "");
+
+        JsonNode after = requestCounts();
+        assertThat(after.get("total").asLong() - before.get("total").asLong()).isEqualTo(3);
+        assertThat(after.get("rateLimited").asLong()).isEqualTo(before.get("rateLimited").asLong());
+        assertThat(after.at("/endpoints/GET ~1v1~1payment_intents~1{id}").asLong()
+                - before.at("/endpoints/GET ~1v1~1payment_intents~1{id}").asLong()).isEqualTo(3);
+        assertThat(after.get("endpoints").fieldNames()).toIterable().allMatch(endpoint -> endpoint.matches("(GET|POST) /v1/.*"));
+    }
+
+    @Test
+    void amountUnderTheCurrencysMinimumIsTooSmall() {
+        assertThatThrownBy(() -> create(49, "eur")).isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+            assertThat(e.getStatusCode()).isEqualTo(400);
+            assertThat(e.getCode()).isEqualTo("amount_too_small");
+            assertThat(e.getStripeError().getParam()).isEqualTo("amount");
+            assertThat(e.getStripeError().getMessage()).isEqualTo("Amount must be at least €0.50 eur");
+            assertThat(e.getStripeError().getDocUrl()).isEqualTo("https://stripe.com/docs/error-codes/amount-too-small");
+        });
+        assertThatThrownBy(() -> create(49, "usd")).isInstanceOfSatisfying(InvalidRequestException.class,
+                e -> assertThat(e.getStripeError().getMessage()).isEqualTo("Amount must be at least $0.50 usd"));
+        assertThatThrownBy(() -> create(29, "gbp")).isInstanceOfSatisfying(InvalidRequestException.class,
+                e -> assertThat(e.getStripeError().getMessage()).isEqualTo("Amount must be at least £0.30 gbp"));
+    }
+
+    @Test
+    void minimumIsTheCurrencysOwn() throws StripeException {
+        assertThat(create(30, "gbp").getAmount()).isEqualTo(30);
+        assertThat(create(50, "eur").getAmount()).isEqualTo(50);
+        assertThat(create(50, "jpy").getAmount()).as("¥50: JPY has no minor unit").isEqualTo(50);
+        assertThatThrownBy(() -> create(49, "jpy")).isInstanceOfSatisfying(InvalidRequestException.class,
+                e -> assertThat(e.getStripeError().getMessage()).isEqualTo("Amount must be at least ¥50 jpy"));
+        assertThatThrownBy(() -> create(1499, "czk")).isInstanceOfSatisfying(InvalidRequestException.class,
+                e -> assertThat(e.getCode()).isEqualTo("amount_too_small"));
+    }
+
+    @Test
+    void zeroAmountIsTooSmall() {
+        assertThatThrownBy(() -> create(0, "eur")).isInstanceOfSatisfying(InvalidRequestException.class,
+                e -> assertThat(e.getCode()).isEqualTo("amount_too_small"));
+    }
+
+    @Test
+    void amountOfMoreThanEightDigitsIsTooLarge() throws StripeException {
+        assertThat(create(99_999_999, "usd").getAmount()).isEqualTo(99_999_999);
+        assertThatThrownBy(() -> create(100_000_000, "usd")).isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+            assertThat(e.getStatusCode()).isEqualTo(400);
+            assertThat(e.getCode()).isEqualTo("amount_too_large");
+            assertThat(e.getStripeError().getParam()).isEqualTo("amount");
+            assertThat(e.getStripeError().getMessage()).isEqualTo("Amount must be no more than $999,999.99");
+        });
+    }
+
+    @Test
+    void currencyStripeDoesNotChargeInIsRefused() {
+        assertThatThrownBy(() -> create(1000, "xyz")).isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+            assertThat(e.getStatusCode()).isEqualTo(400);
+            assertThat(e.getCode()).isNull();
+            assertThat(e.getStripeError().getParam()).isEqualTo("currency");
+            assertThat(e.getStripeError().getMessage())
+                    .startsWith("Invalid currency: xyz. Stripe currently supports these currencies: usd, aed, afn, ")
+                    .contains(", eur, ", ", jpy, ");
+        });
+    }
+
+    @Test
+    void disputedChargeCannotBeRefunded() throws Exception {
+        PaymentIntent intent = createIntent(14000, "order-22");
+        String chargeId = confirm(intent.getId(), "pm_card_visa").getLatestCharge();
+
+        Dispute dispute = (Dispute) stripe.deserialize(post("/test/charges/" + chargeId + "/dispute", "").body(), ApiMode.V1);
+        assertThat(dispute.getId()).startsWith("dp_");
+        assertThat(dispute.getCharge()).isEqualTo(chargeId);
+        assertThat(dispute.getAmount()).isEqualTo(14000);
+        assertThat(dispute.getStatus()).isEqualTo("needs_response");
+        assertThat(stripe.v1().charges().retrieve(chargeId).getDisputed()).isTrue();
+        assertThat(eventsOfType("charge.dispute.created", intent.getId())).singleElement()
+                .satisfies(event -> assertThat(((Dispute) readable(event)).getId()).isEqualTo(dispute.getId()));
+
+        assertThatThrownBy(() -> refund(intent.getId(), null)).isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+            assertThat(e.getStatusCode()).isEqualTo(400);
+            assertThat(e.getCode()).isEqualTo("charge_disputed");
+            assertThat(e.getStripeError().getMessage()).isEqualTo("Charge " + chargeId + " has been charged back; cannot issue a refund.");
+        });
+        assertThat(stripe.v1().charges().retrieve(chargeId).getAmountRefunded()).isZero();
+    }
+
+    @Test
+    void browserSendsThePublishableKeyAsAFormField() throws Exception {
+        PaymentIntent intent = createIntent(14000, "order-23");
+        String secret = "client_secret=" + intent.getClientSecret();
+
+        HttpResponse<String> seen = browser("GET", "/v1/payment_intents/" + intent.getId(), secret + "&key=" + PUBLISHABLE_KEY);
+        assertThat(seen.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(seen.body()).get("status").asText()).isEqualTo("requires_payment_method");
+        assertThat(browser("POST", "/v1/payment_intents/" + intent.getId() + "/confirm", "payment_method=pm_card_visa&key="
+                + PUBLISHABLE_KEY).statusCode()).as("without the client secret").isEqualTo(401);
+
+        HttpResponse<String> paid = browser("POST", "/v1/payment_intents/" + intent.getId() + "/confirm",
+                "payment_method=pm_card_visa&" + secret + "&key=" + PUBLISHABLE_KEY);
+        assertThat(paid.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(paid.body()).get("status").asText()).isEqualTo("succeeded");
+    }
+
+    @Test
+    void publishableKeyFieldIsRefusedForServerCalls() throws Exception {
+        HttpResponse<String> refused = browser("POST", "/v1/payment_intents", "amount=1000&currency=eur&key=" + PUBLISHABLE_KEY);
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(refused.body()).at("/error/message").asText())
+                .isEqualTo("This API call cannot be made with a publishable API key. Please use a secret API key.");
+    }
+
+    /** A client that backs off on a 429 and tries again, as Stripe asks of clients under its rate limits. */
     private static StripeClient client(String apiKey) {
-        return StripeClient.builder().setApiKey(apiKey).setApiBase(apiBase).build();
+        return client(apiKey, apiBase, true);
+    }
+
+    /** A client that lets a 429 through as stripe-java does, for the tests that mean to see it. */
+    private static StripeClient impatientClient() {
+        return client(SECRET_KEY, apiBase, false);
+    }
+
+    private static StripeClient client(String apiKey, String base, boolean backingOff) {
+        return StripeClient.builder().setApiKey(apiKey).setApiBase(base)
+                .setHttpClient(backingOff ? new BackingOff() : new HttpURLConnectionClient()).build();
+    }
+
+    /** Long enough for every token bucket to refill (each holds one second's worth). */
+    private static void awaitFullBuckets() throws InterruptedException {
+        Thread.sleep(1100);
+    }
+
+    /** {@code calls} calls at once from 8 threads, as a busy service would make them; each 429 kept. */
+    private static Burst burst(int calls, IndexedCall call) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            long start = System.nanoTime();
+            List<Future<?>> answers = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                int index = i;
+                answers.add(threads.submit(() -> call.call(index)));
+            }
+            Burst burst = new Burst(calls);
+            for (int i = 0; i < calls; i++) {
+                try {
+                    answers.get(i).get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof RateLimitException limited)) {
+                        throw e;
+                    }
+                    burst.limited.add(limited);
+                    burst.limitedCalls.add(i);
+                }
+            }
+            burst.seconds = (System.nanoTime() - start) / 1e9;
+            return burst;
+        } finally {
+            threads.shutdown();
+        }
+    }
+
+    @FunctionalInterface
+    private interface IndexedCall {
+        Object call(int index) throws StripeException;
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        Object call() throws StripeException;
+    }
+
+    private static final class Burst {
+        private final int calls;
+        private final List<RateLimitException> limited = new ArrayList<>();
+        private final List<Integer> limitedCalls = new ArrayList<>();
+        private double seconds;
+
+        private Burst(int calls) {
+            this.calls = calls;
+        }
+
+        int admitted() {
+            return calls - limited.size();
+        }
+
+        /** A second's worth at once, and what refilled while the burst lasted. */
+        int mostAdmitted(int perSecond) {
+            return perSecond + (int) Math.ceil(perSecond * seconds);
+        }
+    }
+
+    /** Retries a 429 after a growing pause (stripe-java itself retries conflicts and 5xx, not a rate limit). */
+    private static final class BackingOff extends HttpURLConnectionClient {
+        @Override
+        public StripeResponse request(StripeRequest request) throws ApiConnectionException {
+            for (long pause = 50; ; pause *= 2) {
+                StripeResponse response = super.request(request);
+                if (response.code() != 429 || pause > 3200) {
+                    return response;
+                }
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return response;
+                }
+            }
+        }
+    }
+
+    private static PaymentIntent create(long amount, String currency) throws StripeException {
+        return stripe.v1().paymentIntents().create(PaymentIntentCreateParams.builder()
+                .setAmount(amount).setCurrency(currency).build());
+    }
+
+    private static List<PaymentIntent> createdFor(String orderId) throws StripeException {
+        return eventsOfType("payment_intent.created").stream().map(event -> (PaymentIntent) readable(event))
+                .filter(intent -> orderId.equals(intent.getMetadata().get("orderId"))).toList();
+    }
+
+    private static JsonNode requestCounts() throws StripeException, IOException {
+        return JSON.readTree(stripe.rawRequest(ApiResource.RequestMethod.GET, "/test/requests", "").body());
+    }
+
+    /** As Stripe.js calls the API: no Authorization header, the publishable key in the form (or the query of a GET). */
+    private static HttpResponse<String> browser(String method, String path, String form) throws IOException, InterruptedException {
+        HttpRequest.Builder request = "GET".equals(method)
+                ? HttpRequest.newBuilder(URI.create(apiBase + path + "?" + form)).GET()
+                : HttpRequest.newBuilder(URI.create(apiBase + path)).header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static PaymentIntent createIntent(long amount, String orderId) throws StripeException {
@@ -451,8 +798,11 @@ class StripeStandinTest {
     }
 
     private static List<Event> eventsOfType(String type, String intentId) throws StripeException {
-        return stripe.v1().events().list(EventListParams.builder().setType(type).setLimit(100L).build()).getData()
-                .stream().filter(event -> intentId.equals(relatedIntent(event))).toList();
+        return eventsOfType(type).stream().filter(event -> intentId.equals(relatedIntent(event))).toList();
+    }
+
+    private static List<Event> eventsOfType(String type) throws StripeException {
+        return stripe.v1().events().list(EventListParams.builder().setType(type).setLimit(100L).build()).getData();
     }
 
     /** The event's object as stripe-java reads it: present only when the api_version is the client's. */
@@ -468,6 +818,9 @@ class StripeStandinTest {
         }
         if (object instanceof Charge charge) {
             return charge.getPaymentIntent();
+        }
+        if (object instanceof Dispute dispute) {
+            return dispute.getPaymentIntent();
         }
         return ((Refund) object).getPaymentIntent();
     }
