@@ -9,7 +9,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,13 +26,21 @@ class PaymentFlowTest extends StandaloneOnPostgres {
         String buyer = buyer();
         String orderId = reserve(buyer, eventId, tierId(event, 0), 2, tierId(event, 1), 1).body().path("orderId").asText();
 
+        assertThat(api.get("/api/v1/orders/" + orderId, buyer).body().path("payment").isNull())
+                .as("no payment before the buyer starts to pay").isTrue();
         JsonNode payment = awaitPayment(orderId, buyer);
         String intentId = payment.path("paymentIntentId").asText();
         String clientSecret = payment.path("clientSecret").asText();
         assertThat(intentId).startsWith("pi_");
         assertThat(clientSecret).startsWith(intentId + "_secret_");
-        ApiClient.Response stranger = api.get("/api/v1/orders/" + orderId + "/payment", buyer());
+        ApiClient.Response stranger = api.post("/api/v1/orders/" + orderId + "/payment", buyer(), Map.of());
         assertThat(stranger.code()).isEqualTo("FORBIDDEN");
+        // asked again (a retry, a double click, the first version's GET): the same intent, never a second one
+        assertThat(awaitPayment(orderId, buyer)).isEqualTo(payment);
+        ApiClient.Response asBefore = api.get("/api/v1/orders/" + orderId + "/payment", buyer);
+        assertThat(asBefore.status()).isEqualTo(200);
+        assertThat(asBefore.body()).isEqualTo(payment);
+        assertThat(api.get("/api/v1/orders/" + orderId + "/payment", buyer()).code()).isEqualTo("FORBIDDEN");
 
         assertThat(stripeBuyer().confirm(intentId, clientSecret, "pm_card_visa").status()).isEqualTo(200);
 
@@ -117,29 +124,5 @@ class PaymentFlowTest extends StandaloneOnPostgres {
         await().atMost(Duration.ofSeconds(20)).until(() -> entriesOf(orderId).size() == 3);
         assertThat(balanceOfEntries(orderId, "refunds:" + eventId)).isEqualTo(5000);
         assertThat(reserve(buyer(), eventId, tierId(event, 0), 2).status()).isEqualTo(201);
-    }
-
-    private List<JsonNode> entriesOf(String orderId) {
-        List<JsonNode> entries = new java.util.ArrayList<>();
-        api.get("/api/v1/ledger/entries?orderId=" + orderId, AUDITOR).body().forEach(entries::add);
-        return entries;
-    }
-
-    /** The balance an order's own entries give an account (debits positive). */
-    private long balanceOfEntries(String orderId, String account) {
-        long balance = 0;
-        for (JsonNode entry : entriesOf(orderId)) {
-            long debits = 0;
-            long credits = 0;
-            for (JsonNode line : entry.path("lines")) {
-                debits += line.path("debitCents").asLong();
-                credits += line.path("creditCents").asLong();
-                if (line.path("account").asText().equals(account)) {
-                    balance += line.path("debitCents").asLong() - line.path("creditCents").asLong();
-                }
-            }
-            assertThat(debits).as("entry balances").isEqualTo(credits);
-        }
-        return balance;
     }
 }

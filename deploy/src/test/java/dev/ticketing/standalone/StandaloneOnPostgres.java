@@ -145,6 +145,31 @@ public abstract class StandaloneOnPostgres {
         return 0;
     }
 
+    /** An order's entries in the ledger. */
+    protected List<JsonNode> entriesOf(String orderId) {
+        List<JsonNode> entries = new ArrayList<>();
+        api.get("/api/v1/ledger/entries?orderId=" + orderId, AUDITOR).body().forEach(entries::add);
+        return entries;
+    }
+
+    /** The balance an order's own entries give an account (debits positive). */
+    protected long balanceOfEntries(String orderId, String account) {
+        long balance = 0;
+        for (JsonNode entry : entriesOf(orderId)) {
+            long debits = 0;
+            long credits = 0;
+            for (JsonNode line : entry.path("lines")) {
+                debits += line.path("debitCents").asLong();
+                credits += line.path("creditCents").asLong();
+                if (line.path("account").asText().equals(account)) {
+                    balance += line.path("debitCents").asLong() - line.path("creditCents").asLong();
+                }
+            }
+            assertThat(debits).as("entry balances").isEqualTo(credits);
+        }
+        return balance;
+    }
+
     /** Events stored, by anyone. */
     protected long storedEvents() {
         return jdbc.queryForObject("SELECT count(*) FROM domainevententry", Long.class);

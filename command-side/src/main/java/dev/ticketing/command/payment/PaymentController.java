@@ -6,6 +6,9 @@ import dev.ticketing.api.rejection.OrderNotFound;
 import dev.ticketing.command.inventory.InventoryCommands;
 import dev.ticketing.command.reservation.OrderDirectory;
 import dev.ticketing.platform.security.CurrentUser;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -59,6 +62,18 @@ public class PaymentController {
      * The buyer starts to pay: the order's payment intent (made now, once per order) and its
      * client secret, which is fetched from Stripe and never stored.
      */
+    @Operation(summary = "Start paying for an order",
+            description = "Makes the order's Stripe payment intent the first time (one per order: Stripe's idempotency "
+                    + "key is the order's) and answers its client secret, fetched from Stripe, never stored. A "
+                    + "reservation makes no Stripe call; a page asks for this when the buyer clicks Pay.")
+    @ApiResponse(responseCode = "200", description = "The payment intent and its client secret")
+    @ApiResponse(responseCode = "403", description = "FORBIDDEN: not the buyer's order", content = @Content(
+            mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "404", description = "ORDER_NOT_FOUND", content = @Content(
+            mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "409", description = "PAYMENT_NOT_READY: Stripe busy, ask again in a second; "
+            + "PAYMENT_UNAVAILABLE: Stripe refused this payment for good, the hold is released; ORDER_NOT_PAYABLE: "
+            + "the hold ended, or the order is free", content = @Content(mediaType = "application/problem+json"))
     @PostMapping("/api/v1/orders/{orderId}/payment")
     public Payment startPayment(@PathVariable UUID orderId, Authentication auth) {
         StripeGateway.Checkout checkout = payments.start(new OrderId(orderId), CurrentUser.of(auth));
@@ -66,6 +81,7 @@ public class PaymentController {
     }
 
     /** As it answered before payments started on demand: clients that poll it start the payment the same way. */
+    @Operation(summary = "Start paying for an order (as POST; kept for the first version's clients)", deprecated = true)
     @GetMapping("/api/v1/orders/{orderId}/payment")
     public Payment payment(@PathVariable UUID orderId, Authentication auth) {
         return startPayment(orderId, auth);
@@ -91,7 +107,14 @@ public class PaymentController {
     @PostMapping("/api/v1/stripe/webhook")
     public Map<String, String> webhook(@RequestBody String payload,
                                        @RequestHeader(name = "Stripe-Signature", required = false) String signature) {
-        return Map.of("received", webhooks.handle(stripe.verify(payload, signature)));
+        StripeGateway.Notification notification = stripe.verify(payload, signature);
+        try {
+            return Map.of("received", webhooks.handle(notification));
+        } catch (StripeGateway.StripeUnavailable busy) {
+            log.warn("Stripe event {} ({}) left for Stripe's next delivery: {}", notification.id(), notification.type(),
+                    busy.getMessage());
+            throw new StripeBusy();
+        }
     }
 
     private OrderDirectory.Entry order(UUID orderId) {
