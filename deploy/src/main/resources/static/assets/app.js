@@ -92,6 +92,7 @@ export function problemSentence(problem, names = {}) {
     case 'ORDER_NOT_CANCELLABLE': return 'This order can no longer be released.';
     case 'CAPACITY_BELOW_COMMITTED': return 'That is fewer than the tickets already sold or held. Choose a larger number.';
     case 'PAYMENT_NOT_READY': return 'The payment is still being set up. Try again in a moment.';
+    case 'ORDER_NOT_PAYABLE': return 'This order is no longer waiting for a payment.';
     case 'READ_MODEL_BEHIND':
     case 'READ_MODEL_REBUILDING': return 'The service is catching up. Try again in a moment.';
     case 'VALIDATION_FAILED': {
@@ -112,6 +113,11 @@ export function money(cents, currency) {
   } catch {
     return (cents / 100).toFixed(2) + ' ' + (currency || '').toUpperCase();
   }
+}
+
+/** A price as buyers read it: "Free" for nothing, the amount otherwise. */
+export function price(cents, currency) {
+  return Number(cents) === 0 ? 'Free' : money(cents, currency);
 }
 
 export function dateTime(iso) {

@@ -1,6 +1,9 @@
 // Checkout: what is held and for how long, payment, then the tickets. The order is re-read
 // from the API while anything can still change (payment, expiry); nothing is assumed.
-import { api, apiRead, el, money, param, problemSentence, renderNav, requireSignIn, say, serverNow, sleep,
+// The payment starts only when the buyer clicks Pay (POST .../payment makes the order's one
+// payment intent); loading this page calls neither the payment API nor Stripe's. A free order
+// is confirmed when it is made: this page just shows its tickets.
+import { api, apiRead, el, money, param, price, problemSentence, renderNav, requireSignIn, say, serverNow, sleep,
          token, UNREACHABLE } from './app.js';
 
 renderNav('orders');
@@ -28,6 +31,10 @@ let paymentConfig = null;
 let stripeJs = null;     // real Stripe: Stripe.js and its Payment Element
 let paying = false;      // a payment attempt is between the card form and Stripe's answer
 let ticketsShown = false;
+let refusal = null;      // Stripe refused this order's payment for good (PAYMENT_UNAVAILABLE's detail)
+
+/** A refusal that ends the payment attempt with a sentence instead of a card error. */
+class PaymentStopped extends Error {}
 
 function tierName(tierId) {
   const tier = event && event.tiers.find(t => t.tierId === tierId);
@@ -40,13 +47,17 @@ function renderOrder() {
   document.getElementById('order-heading').textContent = event ? `Your order for ${event.name}` : 'Your order';
   document.getElementById('order-lines').replaceChildren(...order.lines.map(line => el('tr', {},
       el('td', {}, tierName(line.tierId)), el('td', { class: 'num' }, line.quantity),
-      el('td', { class: 'num' }, money(line.unitPriceCents * line.quantity, order.currency)))));
-  document.getElementById('order-total').textContent = money(order.totalCents, order.currency);
+      el('td', { class: 'num' }, price(line.unitPriceCents * line.quantity, order.currency)))));
+  document.getElementById('order-total').textContent = price(order.totalCents, order.currency);
   payButton.textContent = 'Pay ' + money(order.totalCents, order.currency);
 
   statusLine.dataset.status = order.status;
   const backLink = el('a', { href: '/event.html?id=' + order.eventId }, 'Back to the event');
-  switch (order.status) {
+  const refused = order.payment && order.payment.status === 'refused';
+  switch (refusal && OPEN.includes(order.status) ? 'REFUSING' : order.status) {
+    case 'REFUSING': // Stripe said no; the order's cancellation is on its way to this read
+      statusLine.replaceChildren(el('span', { class: 'badge CANCELLED' }, 'Payment refused'), ' ', refusal, ' ', backLink);
+      break;
     case 'RESERVED':
       statusLine.replaceChildren(el('span', { class: 'badge RESERVED' }, 'Reserved'), ' These tickets are held for you while you pay.');
       break;
@@ -55,23 +66,27 @@ function renderOrder() {
           ' Your bank is confirming the payment. Your tickets stay held meanwhile.');
       break;
     case 'CONFIRMED':
-      statusLine.replaceChildren(el('span', { class: 'badge CONFIRMED' }, 'Paid'), " You're going! Your tickets are below.");
+      statusLine.replaceChildren(el('span', { class: 'badge CONFIRMED' }, order.totalCents === 0 ? 'Confirmed' : 'Paid'),
+          " You're going! Your tickets are below.");
       break;
     case 'EXPIRED':
       statusLine.replaceChildren(el('span', { class: 'badge EXPIRED' }, 'Expired'),
           ` This reservation expired at ${new Date(order.expiresAt).toLocaleTimeString()} and the tickets went back on sale. Nothing was charged. `, backLink);
       break;
     case 'CANCELLED':
-      statusLine.replaceChildren(el('span', { class: 'badge CANCELLED' }, 'Released'),
-          ' You released these tickets; nothing was charged. ', backLink);
+      statusLine.replaceChildren(...(refused
+          ? [el('span', { class: 'badge CANCELLED' }, 'Payment refused'),
+             ` Stripe could not take this payment: ${refusalReason(order.payment.lastError)}; your tickets were released and nothing was charged. `]
+          : [el('span', { class: 'badge CANCELLED' }, 'Released'), ' You released these tickets; nothing was charged. ']),
+          backLink);
       break;
     case 'REFUNDED':
       statusLine.replaceChildren(el('span', { class: 'badge REFUNDED' }, 'Refunded'),
           ' This order was refunded in full and its tickets are no longer valid. ', backLink);
       break;
   }
-  const canPay = order.status === 'RESERVED';
-  paymentSection.hidden = !canPay && !(order.status === 'PAYMENT_PROCESSING');
+  const canPay = order.status === 'RESERVED' && !refusal;
+  paymentSection.hidden = !canPay && !(order.status === 'PAYMENT_PROCESSING' && !refusal);
   payButton.disabled = !canPay || paying;
   releaseButton.hidden = !canPay;
   if (canPay && !paying && order.payment && order.payment.lastError) {
@@ -83,7 +98,7 @@ function renderOrder() {
 
 /** "Reserved for you — expires in 14:32", from the server's clock. */
 function tick() {
-  const holding = order && order.status === 'RESERVED' && order.expiresAt;
+  const holding = order && order.status === 'RESERVED' && order.expiresAt && !refusal;
   countdown.hidden = !holding;
   if (!holding) return;
   const left = Math.max(0, Date.parse(order.expiresAt) - serverNow());
@@ -94,6 +109,13 @@ function tick() {
   countdown.replaceChildren(left > 0 ? 'Reserved for you — expires in ' : 'Your hold has run out — checking…',
       left > 0 ? el('time', { datetime: `PT${minutes}M${seconds}S`, id: 'time-left' }, text) : '');
   countdown.setAttribute('aria-label', left > 0 ? `Reserved for you, expires in ${minutes} minutes ${seconds} seconds` : 'Hold ran out');
+}
+
+/** "Stripe cannot take this payment (Amount must be …)" as recorded: the part in brackets, Stripe's words. */
+function refusalReason(lastError) {
+  const text = (lastError || '').trim();
+  const bracketed = /^Stripe cannot take this payment \((.*)\)\.?$/s.exec(text);
+  return (bracketed ? bracketed[1] : text || 'it refused it').replace(/\.$/, '');
 }
 
 async function showTickets() {
@@ -143,11 +165,11 @@ async function setUpCardEntry() {
   await new Promise((resolve, reject) => {
     document.head.append(el('script', { src: 'https://js.stripe.com/v3/', onload: resolve, onerror: reject }));
   });
-  const secret = await paymentSecret();
+  // Stripe's deferred intent flow: the Payment Element is shown for the order's amount, and the
+  // intent is made only when the buyer pays (docs.stripe.com/payments/accept-a-payment-deferred)
   const stripe = window.Stripe(paymentConfig.publishableKey);
-  const elements = stripe.elements({ clientSecret: secret.clientSecret });
-  const element = elements.create('payment');
-  element.mount(box);
+  const elements = stripe.elements({ mode: 'payment', amount: order.totalCents, currency: order.currency });
+  elements.create('payment').mount(box);
   stripeJs = { stripe, elements };
 }
 
@@ -155,31 +177,59 @@ function usesStandin() {
   return !/^https:\/\/api\.stripe\.com\/?$/.test(paymentConfig.stripeApiBase || '');
 }
 
-/** The intent's client secret; the saga creates the intent a moment after the reservation. */
-async function paymentSecret() {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const answer = await api(`/api/v1/orders/${orderId}/payment`);
+/**
+ * The buyer starts to pay: the order's payment intent and its client secret (made now, once per
+ * order). Stripe busy (PAYMENT_NOT_READY) is no failure: asked again every second while the hold
+ * lasts. Stripe refusing the order for good, or an order no longer awaiting payment, stops here.
+ */
+async function startPayment() {
+  for (;;) {
+    const answer = await api(`/api/v1/orders/${orderId}/payment`, { method: 'POST' });
     if (answer.ok) return answer.body;
-    if (answer.body && answer.body.code !== 'PAYMENT_NOT_READY' && answer.status !== 503) throw answer;
-    await sleep(500);
+    const code = answer.body && answer.body.code;
+    if (code === 'PAYMENT_UNAVAILABLE') {
+      refusal = answer.body.detail || 'Stripe cannot take this payment. Your tickets were released and nothing was charged.';
+      throw new PaymentStopped();
+    }
+    if (code === 'ORDER_NOT_PAYABLE') {
+      await loadOrder();
+      if (order.status === 'RESERVED') say(paymentError, problemSentence(answer.body)); // the read has yet to catch up
+      throw new PaymentStopped();
+    }
+    if (code !== 'PAYMENT_NOT_READY' && answer.status !== 503) throw answer;
+    if (Date.parse(order.expiresAt) <= serverNow()) { // the hold ended while Stripe was busy
+      await loadOrder();
+      throw new PaymentStopped();
+    }
+    say(paymentError, 'Getting your payment ready…', 'info');
+    await sleep(1000);
   }
-  throw { body: { code: 'PAYMENT_NOT_READY' } };
 }
 
-/** Confirms the intent from the browser, as Stripe.js does, with the publishable key. */
+/**
+ * Confirms the intent from the browser, as Stripe.js does, with the publishable key. Stripe's
+ * rate limit (429) is waited out quietly: again after 250 ms, 500 ms, 1 s, 2 s, 4 s.
+ */
 async function confirmWithStandin(secret, paymentMethod) {
-  const response = await fetch(`${paymentConfig.stripeApiBase}/v1/payment_intents/${secret.paymentIntentId}/confirm`, {
-    method: 'POST',
-    headers: { Authorization: 'Bearer ' + paymentConfig.publishableKey, 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ payment_method: paymentMethod, client_secret: secret.clientSecret }),
-  });
-  const body = await response.json();
-  return response.ok ? { intent: body } : { error: body.error };
+  for (let attempt = 0, wait = 250; ; attempt++, wait *= 2) {
+    const response = await fetch(`${paymentConfig.stripeApiBase}/v1/payment_intents/${secret.paymentIntentId}/confirm`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer ' + paymentConfig.publishableKey, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ payment_method: paymentMethod, client_secret: secret.clientSecret }),
+    });
+    const body = await response.json().catch(() => ({}));
+    if (response.ok) return { intent: body };
+    if (response.status !== 429 || attempt >= 5) {
+      return { error: response.status === 429 ? { message: 'Stripe is busy right now; nothing was charged.' }
+                                               : body.error || {} };
+    }
+    await sleep(wait);
+  }
 }
 
 payForm.addEventListener('submit', async e => {
   e.preventDefault();
-  if (paying || !order || order.status !== 'RESERVED') return;
+  if (paying || refusal || !order || order.status !== 'RESERVED') return;
   paying = true;
   payButton.disabled = true;
   say(paymentError, null);
@@ -188,12 +238,22 @@ payForm.addEventListener('submit', async e => {
   try {
     let result;
     if (stripeJs) {
-      result = await stripeJs.stripe.confirmPayment({ elements: stripeJs.elements, redirect: 'if_required',
-          confirmParams: { return_url: location.href } });
-      result = result.error ? { error: result.error } : { intent: result.paymentIntent };
+      // Stripe: the Payment Element is checked (and wallets collected) first, while the click is fresh
+      const submitted = await stripeJs.elements.submit();
+      if (submitted.error) {
+        result = { error: submitted.error };
+      } else {
+        const secret = await startPayment();
+        say(paymentError, null);
+        result = await stripeJs.stripe.confirmPayment({ elements: stripeJs.elements, clientSecret: secret.clientSecret,
+            redirect: 'if_required', confirmParams: { return_url: location.href } });
+        result = result.error ? { error: result.error } : { intent: result.paymentIntent };
+      }
     } else {
-      const secret = await paymentSecret();
-      result = await confirmWithStandin(secret, payForm.querySelector('input[name="card"]:checked').value);
+      const card = payForm.querySelector('input[name="card"]:checked').value;
+      const secret = await startPayment();
+      say(paymentError, null);
+      result = await confirmWithStandin(secret, card);
     }
     if (result.error) {
       say(paymentError, `${result.error.message || 'The payment did not go through.'} Try again or use another card.`);
@@ -203,7 +263,9 @@ payForm.addEventListener('submit', async e => {
       await followPayment();
     }
   } catch (failure) {
-    say(paymentError, failure && failure.body ? problemSentence(failure.body) : UNREACHABLE);
+    if (!(failure instanceof PaymentStopped)) {
+      say(paymentError, failure && failure.body ? problemSentence(failure.body) : UNREACHABLE);
+    }
   } finally {
     paying = false;
     payButton.textContent = original;

@@ -1,5 +1,5 @@
 // An event's page: tiers with live counts, quantities across tiers, one reservation.
-import { api, apiRead, currentUser, dateTime, el, money, param, problemSentence, renderNav, say,
+import { api, apiRead, currentUser, dateTime, el, param, price, problemSentence, renderNav, say,
          UNREACHABLE, watchAvailability } from './app.js';
 
 renderNav('events');
@@ -11,6 +11,7 @@ const reserveError = document.getElementById('reserve-error');
 const reserveButton = document.getElementById('reserve');
 const myBox = document.getElementById('my-reservation');
 const live = document.getElementById('live');
+const reserveHint = document.getElementById('reserve-hint');
 
 let state = null;          // the latest availability (anonymous, from the stream)
 let mine = null;           // the caller's live reservation, if any
@@ -53,7 +54,8 @@ function render(view) {
         error: el('p', { class: 'field-error', id: 'error-' + tier.tierId, role: 'alert' }),
       };
       tiersBox.append(el('div', { class: 'tier', 'data-tier-id': tier.tierId },
-          el('div', {}, el('span', { class: 'name' }, tier.name), ' · ', money(tier.priceCents, view.currency)),
+          el('div', {}, el('span', { class: 'name' }, tier.name), ' · ',
+              el('span', { class: 'price', id: 'price-' + tier.tierId }, price(tier.priceCents, view.currency))),
           el('div', { class: 'qty field inline' }, el('label', { for: inputId }, el('span', { class: 'hint' }, 'Tickets for ' + tier.name)), row.input),
           row.counts, row.error));
       rows.set(tier.tierId, row);
@@ -71,14 +73,30 @@ function selections() {
       .filter(s => s.quantity > 0);
 }
 
+/** Whether what is chosen costs nothing (or, before anything is chosen, every tier is free). */
+function choosingFree() {
+  if (!state) return false;
+  const prices = Object.fromEntries(state.tiers.map(t => [t.tierId, t.priceCents]));
+  const chosen = selections();
+  return chosen.length > 0 ? chosen.every(s => prices[s.tierId] === 0)
+                           : state.tiers.length > 0 && state.tiers.every(t => t.priceCents === 0);
+}
+
+function buttonLabel() {
+  return choosingFree() ? 'Get tickets' : 'Reserve tickets';
+}
+
 function updateTotal() {
   if (!state) return;
-  const price = Object.fromEntries(state.tiers.map(t => [t.tierId, t.priceCents]));
+  const prices = Object.fromEntries(state.tiers.map(t => [t.tierId, t.priceCents]));
   const chosen = selections();
-  const total = chosen.reduce((sum, s) => sum + price[s.tierId] * s.quantity, 0);
+  const total = chosen.reduce((sum, s) => sum + prices[s.tierId] * s.quantity, 0);
   const count = chosen.reduce((n, s) => n + s.quantity, 0);
   document.getElementById('order-total').textContent = count === 0 ? '—'
-      : `${count} ticket${count === 1 ? '' : 's'}, ${money(total, state.currency)}`;
+      : `${count} ticket${count === 1 ? '' : 's'}, ${price(total, state.currency)}`;
+  if (!reserveButton.disabled) reserveButton.textContent = buttonLabel();
+  reserveHint.textContent = choosingFree() ? 'Free tickets are yours at once: no payment needed.'
+                                           : 'Reserved tickets are held for you while you pay.';
 }
 
 function showMine() {
@@ -128,11 +146,11 @@ form.addEventListener('submit', async e => {
   }
   idempotencyKey = idempotencyKey || crypto.randomUUID();
   reserveButton.disabled = true;
-  reserveButton.textContent = 'Reserving…';
+  reserveButton.textContent = choosingFree() ? 'Getting your tickets…' : 'Reserving…';
   try {
     const answer = await api(`/api/v1/events/${eventId}/orders`, { method: 'POST', body: { selections: chosen },
         headers: { 'Idempotency-Key': idempotencyKey } });
-    if (answer.status === 201) {
+    if (answer.status === 201) { // held until paid, or (free) confirmed already: the order page shows which
       location.href = '/checkout.html?order=' + answer.body.orderId;
       return;
     }
@@ -142,7 +160,7 @@ form.addEventListener('submit', async e => {
     say(reserveError, UNREACHABLE); // the same key is sent again: a retry cannot reserve twice
   } finally {
     reserveButton.disabled = false;
-    reserveButton.textContent = 'Reserve tickets';
+    reserveButton.textContent = buttonLabel();
   }
 });
 

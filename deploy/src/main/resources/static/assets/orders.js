@@ -1,11 +1,18 @@
 // The signed-in buyer's orders, newest first.
-import { apiRead, dateTime, el, money, problemSentence, renderNav, requireSignIn, say, UNREACHABLE } from './app.js';
+import { apiRead, dateTime, el, price, problemSentence, renderNav, requireSignIn, say, UNREACHABLE } from './app.js';
 
 renderNav('orders');
 const box = document.getElementById('orders');
 const message = document.getElementById('orders-message');
 const LABELS = { RESERVED: 'Reserved — awaiting payment', PAYMENT_PROCESSING: 'Processing payment', CONFIRMED: 'Paid',
                  EXPIRED: 'Expired', CANCELLED: 'Released', REFUNDED: 'Refunded' };
+
+/** What the badge says: a free order was never paid for, and Stripe may have refused one. */
+function label(order) {
+  if (order.status === 'CONFIRMED' && order.totalCents === 0) return 'Confirmed';
+  if (order.status === 'CANCELLED' && order.payment && order.payment.status === 'refused') return 'Payment refused';
+  return LABELS[order.status] || order.status;
+}
 
 if (requireSignIn()) {
   try {
@@ -22,8 +29,8 @@ if (requireSignIn()) {
         const tickets = order.lines.reduce((n, l) => n + l.quantity, 0);
         return el('article', { class: 'card', 'data-order-id': order.orderId },
             el('h2', {}, el('a', { href: '/checkout.html?order=' + order.orderId }, event ? event.name : 'Order')),
-            el('p', {}, el('span', { class: 'badge ' + order.status }, LABELS[order.status] || order.status), ' ',
-                `${tickets} ticket${tickets === 1 ? '' : 's'}, ${money(order.totalCents, order.currency)}`),
+            el('p', {}, el('span', { class: 'badge ' + order.status }, label(order)), ' ',
+                `${tickets} ticket${tickets === 1 ? '' : 's'}, ${price(order.totalCents, order.currency)}`),
             event ? el('p', { class: 'muted' }, dateTime(event.startsAt)) : null);
       }));
     }

@@ -249,8 +249,198 @@ class BuyerPagesTest extends StandaloneOnPostgres {
         buyer.waitForText(By.id("counts-" + tierId(event, 0)), "10 available");
     }
 
+    @Test
+    void aFreeTierIsGotWithOneClickAndItsTicketsShowWithoutAPayment() {
+        JsonNode event = createEvent("Open Rehearsal", null, false, "RSVP", 0, 50, "Dinner", 2500, 20);
+        String eventId = event.path("eventId").asText();
+        String rsvp = tierId(event, 0);
+        Browser buyer = browser();
+        buyer.signIn("gus-" + shortId(), null, "/event.html?id=" + eventId);
+        buyer.waitForText(By.id("counts-" + rsvp), "50 available");
+        assertThat(buyer.find(By.id("price-" + rsvp)).getText()).isEqualTo("Free");
+        assertThat(buyer.find(By.id("price-" + tierId(event, 1))).getText()).isEqualTo("$25.00");
+
+        buyer.type(By.id("qty-" + tierId(event, 1)), "1");
+        assertThat(buyer.find(By.id("reserve")).getText()).as("a paid ticket is reserved").isEqualTo("Reserve tickets");
+        buyer.type(By.id("qty-" + tierId(event, 1)), "0");
+        buyer.type(By.id("qty-" + rsvp), "2");
+        assertThat(buyer.find(By.id("order-total")).getText()).isEqualTo("2 tickets, Free");
+        assertThat(buyer.find(By.id("reserve")).getText()).isEqualTo("Get tickets");
+        buyer.find(By.id("reserve")).click();
+
+        assertThat(buyer.waitForText(By.id("order-status"), "You're going!"))
+                .isEqualTo("Confirmed You're going! Your tickets are below.");
+        String orderId = buyer.url().replaceAll(".*order=", "");
+        buyer.await(d -> d.findElements(By.cssSelector("#tickets .ticket img[src^='blob:']")).size() == 2 ? true : null);
+        JsonNode confirmed = awaitOrder(orderId, buyer.token(), "CONFIRMED");
+        assertThat(confirmed.path("payment").isNull()).as("no payment for a free order").isTrue();
+        List<String> codes = new ArrayList<>();
+        confirmed.path("tickets").forEach(t -> codes.add(t.path("code").asText()));
+        assertThat(buyer.find(By.id("tickets")).getText()).contains(codes);
+        assertThat(buyer.find(By.id("order-total")).getText()).isEqualTo("Free");
+        assertThat(buyer.find(By.id("payment")).isDisplayed()).as("no payment section").isFalse();
+        assertThat(buyer.find(By.id("pay")).isDisplayed()).as("no Pay button").isFalse();
+        assertThat(countdownShown(buyer)).as("nothing is held: no countdown").isFalse();
+        awaitAvailability(eventId, 0, 2);
+        buyer.screenshot("buyer-free-tickets");
+
+        buyer.open("/orders.html");
+        assertThat(buyer.waitForText(By.cssSelector("[data-order-id='" + orderId + "']"), "Confirmed"))
+                .contains("2 tickets, Free");
+    }
+
+    @Test
+    void theCheckoutMakesNoPaymentCallUntilTheBuyerClicksPay() {
+        JsonNode event = createEvent(null, false, "General", 2500, 10);
+        String eventId = event.path("eventId").asText();
+        Browser buyer = browser();
+        buyer.signIn("hal-" + shortId(), null, "/event.html?id=" + eventId);
+        buyer.waitForText(By.id("counts-" + tierId(event, 0)), "10 available");
+        buyer.type(By.id("qty-" + tierId(event, 0)), "1");
+        buyer.find(By.id("reserve")).click();
+        buyer.waitForText(By.id("countdown"), "expires in");
+        String orderId = buyer.url().replaceAll(".*order=", "");
+        buyer.waitFor(By.cssSelector("input[name='card'][value='pm_card_visa']"));
+        // settled: the card form is up and the page has read the order again since
+        buyer.await(d -> requests(buyer, "/api/v1/orders/" + orderId + "$").size() >= 2 ? true : null);
+
+        assertThat(requests(buyer, "/orders/" + orderId + "/payment$")).as("payment calls before Pay").isEmpty();
+        assertThat(requests(buyer, "/v1/payment_intents")).as("Stripe calls before Pay").isEmpty();
+        assertThat(api.get("/api/v1/orders/" + orderId, buyer.token()).body().path("payment").isNull())
+                .as("no payment intent before Pay").isTrue();
+
+        buyer.find(By.id("pay")).click();
+        buyer.waitForText(By.id("order-status"), "You're going!");
+        JsonNode confirmed = awaitOrder(orderId, buyer.token(), "CONFIRMED");
+        assertThat(confirmed.path("payment").path("paymentIntentId").asText()).startsWith("pi_");
+        assertThat(requests(buyer, "/orders/" + orderId + "/payment$")).as("payment calls").hasSize(1);
+    }
+
+    @Test
+    void whileStripeIsBusyTheCheckoutGetsThePaymentReadyAndThenPays() {
+        JsonNode event = createEvent(null, false, "General", 2500, 10);
+        String eventId = event.path("eventId").asText();
+        Browser buyer = browser();
+        buyer.signIn("ida-" + shortId(), null, "/event.html?id=" + eventId);
+        buyer.waitForText(By.id("counts-" + tierId(event, 0)), "10 available");
+        buyer.type(By.id("qty-" + tierId(event, 0)), "1");
+        buyer.find(By.id("reserve")).click();
+        buyer.waitForText(By.id("countdown"), "expires in");
+        String orderId = buyer.url().replaceAll(".*order=", "");
+        buyer.waitFor(By.cssSelector("input[name='card'][value='pm_card_visa']"));
+        // the service's answer while Stripe's rate limit holds the payment up, twice
+        answerFirst(buyer, "POST", "/orders/" + orderId + "/payment$", 2, 409, "application/problem+json",
+                "{\"code\":\"PAYMENT_NOT_READY\",\"status\":409,\"detail\":\"The payment of order " + orderId
+                + " is being set up; try again in a moment\"}");
+
+        buyer.find(By.id("pay")).click();
+        assertThat(buyer.waitForText(By.id("payment-error"), "ready")).isEqualTo("Getting your payment ready…");
+        buyer.waitForText(By.id("order-status"), "You're going!");
+        awaitOrder(orderId, buyer.token(), "CONFIRMED");
+        assertThat(answeredFirst(buyer)).as("busy answers the page waited out").hasSize(2);
+        assertThat(buyer.find(By.id("payment")).isDisplayed()).isFalse();
+    }
+
+    @Test
+    void aConfirmStripeRateLimitsIsRetriedWithoutShowingAnError() {
+        JsonNode event = createEvent(null, false, "General", 2500, 10);
+        String eventId = event.path("eventId").asText();
+        Browser buyer = browser();
+        buyer.signIn("jo-" + shortId(), null, "/event.html?id=" + eventId);
+        buyer.waitForText(By.id("counts-" + tierId(event, 0)), "10 available");
+        buyer.type(By.id("qty-" + tierId(event, 0)), "1");
+        buyer.find(By.id("reserve")).click();
+        buyer.waitForText(By.id("countdown"), "expires in");
+        String orderId = buyer.url().replaceAll(".*order=", "");
+        buyer.waitFor(By.cssSelector("input[name='card'][value='pm_card_visa']"));
+        // Stripe's own 429 to the browser's confirm, three times in a row
+        answerFirst(buyer, "POST", "/v1/payment_intents/[^/]+/confirm$", 3, 429, "application/json",
+                "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"rate_limit\",\"message\":"
+                + "\"Request rate limit exceeded.\"}}");
+        buyer.script("""
+                const region = document.getElementById('payment-error');
+                window.errorsShown = [];
+                new MutationObserver(() => {
+                  if (!region.hidden && region.dataset.kind === 'error') window.errorsShown.push(region.textContent);
+                }).observe(region, { attributes: true, childList: true, characterData: true, subtree: true });""");
+
+        buyer.find(By.id("pay")).click();
+        buyer.waitForText(By.id("order-status"), "You're going!");
+        awaitOrder(orderId, buyer.token(), "CONFIRMED");
+        List<Long> limited = answeredFirst(buyer);
+        assertThat(limited).as("429s waited out").hasSize(3);
+        assertThat(limited.get(1) - limited.get(0)).as("backs off").isGreaterThanOrEqualTo(250);
+        assertThat(limited.get(2) - limited.get(1)).as("and longer each time").isGreaterThanOrEqualTo(500);
+        assertThat((List<?>) buyer.script("return window.errorsShown")).as("errors shown meanwhile").isEmpty();
+    }
+
+    @Test
+    void anOrderStripeRefusesSaysWhyAndThatNothingWasCharged() {
+        // Stripe charges at most $999,999.99 at once: two of these are more
+        JsonNode event = createEvent("Patrons' Evening", null, false, "Patron", 99_999_999, 10);
+        String eventId = event.path("eventId").asText();
+        Browser buyer = browser();
+        buyer.signIn("kim-" + shortId(), null, "/event.html?id=" + eventId);
+        buyer.waitForText(By.id("counts-" + tierId(event, 0)), "10 available");
+        buyer.type(By.id("qty-" + tierId(event, 0)), "2");
+        buyer.find(By.id("reserve")).click();
+        buyer.waitForText(By.id("countdown"), "expires in");
+        String orderId = buyer.url().replaceAll(".*order=", "");
+
+        buyer.find(By.id("pay")).click();
+        assertThat(buyer.waitForText(By.id("order-status"), "nothing was charged")).contains("Payment refused");
+        assertThat(buyer.find(By.id("payment")).isDisplayed()).as("no Pay button").isFalse();
+        JsonNode cancelled = awaitOrder(orderId, buyer.token(), "CANCELLED");
+        assertThat(cancelled.path("payment").path("status").asText()).isEqualTo("refused");
+        assertThat(buyer.waitForText(By.id("order-status"), "Stripe could not take this payment")).isEqualTo(
+                "Payment refused Stripe could not take this payment: Amount must be no more than $999,999.99; "
+                + "your tickets were released and nothing was charged. Back to the event");
+        assertThat(countdownShown(buyer)).isFalse();
+        awaitAvailability(eventId, 0, 0);
+
+        buyer.open("/checkout.html?order=" + orderId); // as it reads later
+        assertThat(buyer.waitForText(By.id("order-status"), "Stripe could not take this payment"))
+                .doesNotContain("You released these tickets");
+        assertThat(buyer.find(By.id("payment")).isDisplayed()).isFalse();
+    }
+
     private static boolean countdownShown(Browser browser) {
         return browser.find(By.id("countdown")).isDisplayed();
+    }
+
+    /** The page's own requests (fetches included) whose URL matches {@code pattern}, as the browser timed them. */
+    @SuppressWarnings("unchecked")
+    private static List<String> requests(Browser browser, String pattern) {
+        return (List<String>) browser.script("return performance.getEntriesByType('resource').map(e => e.name)"
+                + ".filter(n => new RegExp(arguments[0]).test(n.split('?')[0]))", pattern);
+    }
+
+    /**
+     * The page's next {@code times} requests of {@code method} to a URL matching {@code pattern} get this answer
+     * instead of going out (what a busy Stripe, or the service while Stripe is busy, says); the rest go through.
+     */
+    private static void answerFirst(Browser browser, String method, String pattern, int times, int status,
+                                    String contentType, String body) {
+        browser.script("""
+                const [method, pattern, times, status, contentType, body] = arguments;
+                const realFetch = window.fetch;
+                let left = times;
+                window.answeredFirst = [];
+                window.fetch = function (input, init = {}) {
+                  const url = String(input instanceof Request ? input.url : input);
+                  if (left > 0 && (init.method || 'GET').toUpperCase() === method && new RegExp(pattern).test(url)) {
+                    left--;
+                    window.answeredFirst.push(Date.now());
+                    return Promise.resolve(new Response(body, { status, headers: { 'Content-Type': contentType } }));
+                  }
+                  return realFetch.call(window, input, init);
+                };""", method, pattern, times, status, contentType, body);
+    }
+
+    /** When (epoch ms) the answers of {@link #answerFirst} were given. */
+    @SuppressWarnings("unchecked")
+    private static List<Long> answeredFirst(Browser browser) {
+        return ((List<Number>) browser.script("return window.answeredFirst")).stream().map(Number::longValue).toList();
     }
 
     private static int secondsLeft(String countdown) {
