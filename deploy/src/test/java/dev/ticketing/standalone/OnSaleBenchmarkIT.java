@@ -49,7 +49,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * scripts, also written to {@code target/benchmark-results.txt}); it asserts correctness only:
  * nothing oversold, exactly the seats there are held at a sell-out, the clients, the event store
  * and the read model agree, replays end DONE with the read models as they were, no request fails
- * other than by a refusal, and the service neither dies nor runs out of heap with its holds.
+ * other than by a refusal, no hold costs a Stripe call (payments start only when a buyer starts to
+ * pay: {@code stripe_calls_per_hold}, counted by the Stripe stand-in, must be 0), and the service
+ * neither dies nor runs out of heap with its holds.
  * First comes {@code http-ceiling}: the machine's own limit on requests per second, measured with
  * the same clients on a probe that does no work.
  * {@code -Dbenchmark.jfr=FILE} has the service record itself with Java Flight Recorder.
@@ -139,12 +141,17 @@ class OnSaleBenchmarkIT {
 
     private BenchmarkedService service;
     private ApiClient api;
+    /** The Stripe stand-in's API base, {@code http://127.0.0.1:PORT/stripe-emulator}. */
+    private String stripeBase;
     private ServiceDatabase store;
     private OnSale hot;
     private OnSale selloutEvent;
     private long hotOrders;
     private long hotTickets;
     private Figures hotOnSaleFigures;
+    private StripeCalls hotOnSaleStripeCalls = new StripeCalls(0, 0);   // NaN per hold until measured
+    /** The Stripe calls measured while holds were made on the hot event, all scenarios together. */
+    private long hotEventStripeCalls;
     /** Reservations per second of the service so far: how many tokens the next window needs. */
     private double serviceRate;
 
@@ -173,9 +180,10 @@ class OnSaleBenchmarkIT {
              ConfigurableApplicationContext stripe = StandinServer.startForTheApp(
                      started.baseUrl() + "/api/v1/stripe/webhook", STRIPE_WEBHOOK_SECRET);
              ServiceDatabase database = new ServiceDatabase(serviceSchema)) {
+            stripeBase = "http://127.0.0.1:" + StandinServer.port(stripe) + "/stripe-emulator";
             started.environment(Map.of("STRIPE_SECRET_KEY", "sk_test_benchmark",
                     "STRIPE_PUBLISHABLE_KEY", "pk_test_benchmark", "STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET,
-                    "STRIPE_API_BASE", "http://127.0.0.1:" + StandinServer.port(stripe) + "/stripe-emulator"));
+                    "STRIPE_API_BASE", stripeBase));
             service = started;
             store = database;
             api = service.api();
@@ -240,6 +248,7 @@ class OnSaleBenchmarkIT {
         BuyerTokens buyers = BuyerTokens.sign("hot", mode.name().equals("full") ? 100_000 : 20_000);
         LongAdder tickets = new LongAdder();
         Load writes = new Load("reservations", WRITERS, () -> reservations(hot, buyers, tickets));
+        long stripeCallsBefore = stripeCalls();
         LoadGenerator.timed("hot-onsale", mode.warmUp(), mode.window(), writes);
         Figures figures = writes.figures();
         hotOnSaleFigures = figures;
@@ -250,8 +259,14 @@ class OnSaleBenchmarkIT {
         row("hot-onsale", "reservations/s", format("%.1f", figures.perSecond()));
         row("hot-onsale", "latency p50 / p99 / max (ms)", format("%.2f / %.2f / %.2f", figures.p50Ms(), figures.p99Ms(), figures.maxMs()));
         row("hot-onsale", "errors", String.valueOf(figures.errors()));
+        double catchUp = awaitProcessors("hot-onsale", PROCESSORS);
+        row("hot-onsale", "processors at the head after the load (s)", format("%.1f", catchUp));
+        StripeCalls stripe = stripeCallsSince("hot-onsale", stripeCallsBefore, figures.ok());
+        hotOnSaleStripeCalls = stripe;
+        hotEventStripeCalls += stripe.calls();
         assertThat(figures.errors()).as("hot-onsale: every reservation is granted (201); " + figures.errorSamples()).isZero();
         assertThat(assertHotEventAgrees("hot-onsale")).as("oversold").isZero();
+        assertNoStripeCallForHolds("hot-onsale", stripe, hot);
     }
 
     // ---- 2. baseline: the row-locking design in plain JDBC, while the service is idle ----
@@ -283,9 +298,9 @@ class OnSaleBenchmarkIT {
             row("baseline", "ratio service / baseline", format("%.3f", ratio));
             long oversold = Math.max(0, store.reservedTickets(hot.eventId()) - HOT_MAX_ATTENDEES) + counts.oversold();
             result("RESULT hot-onsale reservations_per_s=%.1f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f errors=%d "
-                            + "baseline_per_s=%.1f baseline_p99_ms=%.2f ratio=%.3f oversold=%d",
+                            + "stripe_calls_per_hold=%.3f baseline_per_s=%.1f baseline_p99_ms=%.2f ratio=%.3f oversold=%d",
                     hotOnSaleFigures.perSecond(), hotOnSaleFigures.p50Ms(), hotOnSaleFigures.p99Ms(), hotOnSaleFigures.maxMs(),
-                    hotOnSaleFigures.errors(),
+                    hotOnSaleFigures.errors(), hotOnSaleStripeCalls.perHold(),
                     figures.perSecond(), figures.p99Ms(), ratio, oversold);
             assertThat(figures.errors()).as("baseline errors " + figures.errorSamples()).isZero();
             assertThat(List.of(counts.eventHeld(), counts.tiersHeld(), counts.pendingOrderTickets()))
@@ -334,6 +349,7 @@ class OnSaleBenchmarkIT {
         Load writes = new Load("reservations", WRITERS, () -> reservations(hot, buyers, tickets));
         URI availability = URI.create(service.baseUrl() + "/api/v1/events/" + hot.eventId() + "/availability");
         Load reads = new Load("availability reads", READERS, () -> () -> getOk(availability));
+        long stripeCallsBefore = stripeCalls();
         LoadGenerator.timed("reads", mode.warmUp(), mode.window(), writes, reads);
         Figures writing = writes.figures();
         Figures reading = reads.figures();
@@ -344,11 +360,15 @@ class OnSaleBenchmarkIT {
         row("reads", "reads/s", format("%.1f", reading.perSecond()));
         row("reads", "read latency p50 / p99 / max (ms)", format("%.2f / %.2f / %.2f", reading.p50Ms(), reading.p99Ms(), reading.maxMs()));
         row("reads", "reservations/s meanwhile", format("%.1f", writing.perSecond()));
-        result("RESULT reads reads_per_s=%.1f p99_ms=%.2f writes_per_s=%.1f", reading.perSecond(), reading.p99Ms(),
-                writing.perSecond());
+        awaitProcessors("reads", PROCESSORS);
+        StripeCalls stripe = stripeCallsSince("reads", stripeCallsBefore, writing.ok());
+        hotEventStripeCalls += stripe.calls();
+        result("RESULT reads reads_per_s=%.1f p99_ms=%.2f writes_per_s=%.1f stripe_calls_per_hold=%.3f",
+                reading.perSecond(), reading.p99Ms(), writing.perSecond(), stripe.perHold());
         assertThat(reading.errors()).as("availability reads " + reading.errorSamples()).isZero();
         assertThat(writing.errors()).as("reservations while reading " + writing.errorSamples()).isZero();
         assertThat(assertHotEventAgrees("reads")).as("oversold").isZero();
+        assertNoStripeCallForHolds("reads", stripe, hot);
     }
 
     // ---- 4. sellout: 64 clients until 5,000 seats are gone ----
@@ -359,6 +379,7 @@ class OnSaleBenchmarkIT {
         BuyerTokens buyers = BuyerTokens.sign("sellout", SELLOUT_SEATS / 2 + SELLOUT_CLIENTS);
         LongAdder granted = new LongAdder();
         Load clients = new Load("reservations", SELLOUT_CLIENTS, () -> selloutClient(sellout, buyers, granted));
+        long stripeCallsBefore = stripeCalls();
         long started = System.nanoTime();
         boolean allSawItSoldOut = LoadGenerator.untilDone("sellout", AT_MOST, clients);
         Figures figures = clients.figures();
@@ -374,8 +395,11 @@ class OnSaleBenchmarkIT {
         row("sellout", "seconds until sold out", format("%.1f", seconds));
         row("sellout", "held: clients / store / read model", granted.sum() + " / " + stored + " / " + readModel);
         row("sellout", "refusals", String.valueOf(figures.refused()));
-        result("RESULT sellout seats=%d held=%d store=%d read_model=%d oversold=%d seconds=%.1f", SELLOUT_SEATS,
-                granted.sum(), stored, readModel, oversold, seconds);
+        awaitProcessors("sellout", PROCESSORS);
+        // per granted hold (order): the refusals made none either, or they would show here
+        StripeCalls stripe = stripeCallsSince("sellout", stripeCallsBefore, figures.ok());
+        result("RESULT sellout seats=%d held=%d store=%d read_model=%d oversold=%d seconds=%.1f stripe_calls_per_hold=%.3f",
+                SELLOUT_SEATS, granted.sum(), stored, readModel, oversold, seconds, stripe.perHold());
         assertThat(allSawItSoldOut).as("every client saw the event sold out within " + AT_MOST).isTrue();
         assertThat(figures.errors()).as("sellout: only refusals " + SOLD_OUT + ", " + figures.errorSamples()).isZero();
         assertThat(oversold).as("oversold").isZero();
@@ -385,6 +409,7 @@ class OnSaleBenchmarkIT {
         assertThat(availability.path("available").asLong()).as("available in the read model").isZero();
         availability.path("tiers").forEach(tier -> assertThat(tier.path("reserved").asLong() + tier.path("sold").asLong())
                 .as("held in tier " + tier.path("name").asText()).isLessThanOrEqualTo(SELLOUT_TIER_CAPACITY));
+        assertNoStripeCallForHolds("sellout", stripe, sellout);
     }
 
     /**
@@ -430,6 +455,7 @@ class OnSaleBenchmarkIT {
         long missing = mode.liveHolds() - live;
         System.out.printf("[holds-heap] %,d live holds on the hot event; %,d more wanted%n", live, Math.max(0, missing));
         Figures topUp = null;
+        long stripeCallsBefore = stripeCalls();
         if (missing > 0) {
             BuyerTokens buyers = BuyerTokens.sign("holds", (int) missing);
             LongAdder tickets = new LongAdder();
@@ -455,13 +481,21 @@ class OnSaleBenchmarkIT {
         row("holds-heap", "live holds", String.valueOf(holds));
         row("holds-heap", "heap used after GC (MB, -Xmx512m)", format("%.1f", heapMb));
         row("holds-heap", "OutOfMemoryErrors in the service's log", String.valueOf(outOfMemory));
-        result("RESULT holds-heap holds=%d heap_mb=%.1f", holds, heapMb);
+        // the top-up's calls, then all the hot event's live holds with the calls of the scenarios that made
+        // them (hot-onsale, reads, the top-up; nothing else touches the hot event, none of its holds has ended)
+        awaitProcessors("holds-heap", PROCESSORS);
+        hotEventStripeCalls += stripeCalls() - stripeCallsBefore;
+        StripeCalls stripe = new StripeCalls(hotEventStripeCalls, holds);
+        System.out.printf(Locale.ROOT, "[holds-heap] %,d Stripe calls for the hot event's %,d live holds%n", stripe.calls(), holds);
+        row("holds-heap", "Stripe calls per live hold (target 0)", format("%.3f (%d calls)", stripe.perHold(), stripe.calls()));
+        result("RESULT holds-heap holds=%d heap_mb=%.1f stripe_calls_per_hold=%.3f", holds, heapMb, stripe.perHold());
         assertThat(holds).as("live holds on the hot event").isGreaterThanOrEqualTo(mode.liveHolds());
         assertThat(outOfMemory).as("OutOfMemoryErrors in the service's log " + service.log()).isZero();
         if (topUp != null) {
             assertThat(topUp.errors()).as("holds-heap errors " + topUp.errorSamples()).isZero();
             assertThat(assertHotEventAgrees("holds-heap")).as("oversold").isZero();
         }
+        assertNoStripeCallForHolds("holds-heap", stripe, hot);
     }
 
     // ---- 6. replay: rebuild availability and ledger from the whole store ----
@@ -527,6 +561,7 @@ class OnSaleBenchmarkIT {
      */
     private OnSale referenceOrders() throws Exception {
         OnSale event = putOnSale("Reference Gala", EventHistoryLoader.MAX_ATTENDEES, 2, 80);
+        long stripeCallsBefore = stripeCalls();
         String payer = TestTokens.token("reference-payer");
         String canceller = TestTokens.token("reference-canceller");
         String paid = reserveForReference(event, payer);
@@ -548,6 +583,11 @@ class OnSaleBenchmarkIT {
         assertThat(store.paymentIntents(event.eventId()))
                 .as("payment intents of the reference event: the paid order's, none for the order cancelled unpaid")
                 .isEqualTo(1);
+        // the service's and the buyer's calls, and those Stripe's webhooks led to, as far as they got by now
+        long stripeCalls = stripeCalls() - stripeCallsBefore;
+        row("reference", "Stripe calls: one order paid, one cancelled unpaid", String.valueOf(stripeCalls));
+        assertThat(stripeCalls).as("the stand-in counts the calls (or a count of 0 per hold would prove nothing)")
+                .isPositive();
         return event;
     }
 
@@ -653,7 +693,7 @@ class OnSaleBenchmarkIT {
         return run;
     }
 
-    // ---- the hot event's consistency, the processors ----
+    // ---- the hot event's consistency, Stripe's calls, the processors ----
 
     /**
      * The hot event's holds as the clients, the event store and the read model count them; they
@@ -674,6 +714,50 @@ class OnSaleBenchmarkIT {
         return Math.max(0, storedTickets - HOT_MAX_ATTENDEES);
     }
 
+    /** The Stripe calls made while some holds were made (and the service then caught up), and how many holds. */
+    private record StripeCalls(long calls, long holds) {
+        double perHold() {
+            return holds == 0 ? Double.NaN : (double) calls / holds;
+        }
+    }
+
+    /**
+     * Every Stripe API call the stand-in has been asked since it started, by anyone, 429s included
+     * ({@code GET /test/requests}, which is not an API call itself).
+     */
+    private long stripeCalls() throws IOException, InterruptedException {
+        HttpResponse<String> counts = http.send(HttpRequest.newBuilder(URI.create(stripeBase + "/test/requests"))
+                .timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(counts.statusCode()).as("the stand-in's request counts: " + counts.body()).isEqualTo(200);
+        return JSON.readTree(counts.body()).path("total").asLong();
+    }
+
+    /**
+     * The Stripe calls since {@code callsBefore}, read before the scenario's load, for the {@code holds}
+     * it was granted: to be read once every processor is at the head (the payment saga's included),
+     * so that a call a hold causes after its 201 counts too. Nothing else calls Stripe meanwhile (the
+     * reference payment is long done, the service calls Stripe on nothing but a buyer's payment or a
+     * hold with an intent ending), so every call counted is one the holds caused.
+     * <p>
+     * Holds last 3 hours here (TICKETING_RESERVATION_TIMEOUT): none of them expires within the run, so
+     * no expiry is counted. That an unpaid hold expires without a Stripe call is PaymentSagaTest's to
+     * show (a hold nobody started to pay for has no saga).
+     */
+    private StripeCalls stripeCallsSince(String scenario, long callsBefore, long holds) throws IOException, InterruptedException {
+        StripeCalls stripe = new StripeCalls(stripeCalls() - callsBefore, holds);
+        System.out.printf(Locale.ROOT, "[%s] %,d Stripe calls for %,d granted holds: %.3f per hold%n", scenario,
+                stripe.calls(), holds, stripe.perHold());
+        row(scenario, "Stripe calls per granted hold (target 0)", format("%.3f (%d calls)", stripe.perHold(), stripe.calls()));
+        return stripe;
+    }
+
+    /** A hold nobody paid for costs no Stripe call and records no payment intent. */
+    private void assertNoStripeCallForHolds(String scenario, StripeCalls stripe, OnSale event) throws SQLException {
+        assertThat(stripe.calls()).as(scenario + ": Stripe calls for " + stripe.holds() + " holds nobody paid for").isZero();
+        assertThat(store.paymentIntents(event.eventId())).as(scenario + ": payment intents recorded for " + event.eventId())
+                .isZero();
+    }
+
     /** How far the tracking processors have got, and the head of the store read after them. */
     private record Positions(Map<String, Long> processors, long head) {
         boolean allAt(List<String> names, long position) {
@@ -681,20 +765,25 @@ class OnSaleBenchmarkIT {
         }
     }
 
-    /** Until each named tracking processor has handled everything stored, however much more is stored meanwhile. */
-    private void awaitProcessors(String scenario, List<String> names) throws InterruptedException {
-        awaitProcessors(scenario, names, null);
+    /**
+     * Until each named tracking processor has handled everything stored, however much more is stored
+     * meanwhile. Returns how long that took (s).
+     */
+    private double awaitProcessors(String scenario, List<String> names) throws InterruptedException {
+        return awaitProcessors(scenario, names, null);
     }
 
-    /** Until each named tracking processor has handled the store up to {@code position}. */
-    private void awaitProcessors(String scenario, List<String> names, Long position) throws InterruptedException {
+    /** Until each named tracking processor has handled the store up to {@code position}. Returns how long that took (s). */
+    private double awaitProcessors(String scenario, List<String> names, Long position) throws InterruptedException {
         long started = System.nanoTime();
         // the positions first, then the head: an event stored in between keeps the wait going
         Positions at = awaitApi(scenario, "processors " + names + " at " + (position == null ? "the head" : position),
                 () -> new Positions(store.processorPositions(), store.head()),
                 positions -> positions.allAt(names, position == null ? positions.head() : position));
+        double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf(Locale.ROOT, "[%s] %s at %,d (head %,d) after %.1f s%n", scenario, names,
-                position == null ? at.head() : position, at.head(), (System.nanoTime() - started) / 1e9);
+                position == null ? at.head() : position, at.head(), seconds);
+        return seconds;
     }
 
     // ---- HTTP ----
