@@ -39,10 +39,12 @@ final class ServiceDatabase implements AutoCloseable {
         return single("SELECT coalesce(max(globalIndex), 0) FROM DomainEventEntry");
     }
 
-    /** The payment intents recorded for the event's orders (each on its order's payment stream). */
+    /**
+     * The payment intents recorded for the event's orders: on the event's own stream, one for each
+     * order whose buyer started to pay (a hold alone gets none).
+     */
     long paymentIntents(String eventId) throws SQLException {
-        return single("SELECT count(*) FROM DomainEventEntry WHERE payloadType = ? AND aggregateIdentifier IN "
-                + "(SELECT order_id::text FROM order_directory WHERE event_id = ?::uuid)", PAYMENT_INTENT_CREATED, eventId);
+        return count(eventId, PAYMENT_INTENT_CREATED);
     }
 
     long count(String aggregateId, String payloadType) throws SQLException {
