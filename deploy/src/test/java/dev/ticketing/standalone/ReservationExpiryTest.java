@@ -42,6 +42,25 @@ class ReservationExpiryTest extends StandaloneOnPostgres {
     }
 
     @Test
+    void aHoldNobodyStartedToPayIsMadeAndExpiresWithoutAStripeCall() {
+        JsonNode event = createEvent(null, false, "General", 2500, 10);
+        String eventId = event.path("eventId").asText();
+        long stripeCalls = stripeBuyer().requests().path("total").asLong();
+        String buyer = buyer();
+        String orderId = reserve(buyer, eventId, tierId(event, 0), 2).body().path("orderId").asText();
+
+        awaitOrder(orderId, buyer, "EXPIRED");
+        // once the payment saga's processor has handled the expiry, it has had its chance to call Stripe
+        Long expiry = jdbc.queryForObject("SELECT globalindex FROM domainevententry WHERE aggregateidentifier = ? "
+                + "AND payloadtype LIKE '%.ReservationExpired'", Long.class, eventId);
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject("SELECT min((convert_from(token, "
+                + "'UTF8')::jsonb ->> 'index')::bigint) FROM tokenentry WHERE processorname = 'PaymentSagaProcessor'",
+                Long.class) >= expiry);
+        assertThat(stripeBuyer().requests().path("total").asLong()).as("Stripe calls").isEqualTo(stripeCalls);
+        assertThat(api.get("/api/v1/orders/" + orderId, buyer).body().path("payment").isNull()).isTrue();
+    }
+
+    @Test
     void cancellingReleasesAtOnceAndUnschedulesTheTimeout() throws InterruptedException {
         JsonNode event = createEvent(null, false, "General", 2500, 10);
         String eventId = event.path("eventId").asText();

@@ -72,6 +72,18 @@ public class PaymentService {
         }
     }
 
+    /**
+     * The hold ended while its intent was being made: the intent is cancelled so it cannot be paid.
+     * Should Stripe not take that now, a payment of it is a late payment (honoured or refunded).
+     */
+    private void cancelUnrecorded(String paymentIntentId) {
+        try {
+            stripe.cancelAbandoned(paymentIntentId);
+        } catch (StripeGateway.StripeUnavailable | StripeGateway.StripeRefused notNow) {
+            log.warn("Payment intent {} of an ended hold left open: {}", paymentIntentId, notNow.getMessage());
+        }
+    }
+
     private StripeGateway.Checkout create(TicketsReserved hold, CurrentUser buyer) {
         StripeGateway.Checkout checkout;
         try {
@@ -88,7 +100,7 @@ public class PaymentService {
             commands.send(hold.eventId(), new RecordPaymentIntent(hold.eventId(), hold.orderId(),
                     checkout.paymentIntentId()), buyer.userId());
         } catch (OrderNotPayable ended) {
-            stripe.cancelAbandoned(checkout.paymentIntentId());   // the hold ended while the intent was made
+            cancelUnrecorded(checkout.paymentIntentId());
             throw ended;
         }
         log.info("Order {} is paid through payment intent {} ({} {})", hold.orderId(), checkout.paymentIntentId(),
