@@ -121,12 +121,7 @@ class BuyerPagesTest extends StandaloneOnPostgres {
         JsonNode event = createEvent("Jazz at the Harbour", null, false, "General", 2500, 10);
         String eventId = event.path("eventId").asText();
         Browser buyer = browser();
-        buyer.signIn("cat-" + shortId(), null, "/event.html?id=" + eventId);
-        buyer.waitForText(By.id("counts-" + tierId(event, 0)), "10 available");
-        buyer.type(By.id("qty-" + tierId(event, 0)), "2");
-        buyer.find(By.id("reserve")).click();
-        buyer.waitForText(By.id("countdown"), "expires in");
-        String orderId = buyer.url().replaceAll(".*order=", "");
+        String orderId = reserveOnThePage(buyer, "cat", event, 2);
 
         buyer.find(By.cssSelector("input[name='card'][value='pm_card_chargeDeclined']")).click();
         buyer.find(By.id("pay")).click();
@@ -229,11 +224,7 @@ class BuyerPagesTest extends StandaloneOnPostgres {
         JsonNode event = createEvent(null, false, "General", 2500, 10);
         String eventId = event.path("eventId").asText();
         Browser buyer = browser();
-        buyer.signIn("fay-" + shortId(), null, "/event.html?id=" + eventId);
-        buyer.waitForText(By.id("counts-" + tierId(event, 0)), "10 available");
-        buyer.type(By.id("qty-" + tierId(event, 0)), "1");
-        buyer.find(By.id("reserve")).click();
-        buyer.waitForText(By.id("countdown"), "expires in");
+        reserveOnThePage(buyer, "fay", event, 1);
         buyer.find(By.id("pay")).click();
         buyer.waitForText(By.id("order-status"), "You're going!");
         String orderId = buyer.url().replaceAll(".*order=", "");
@@ -294,12 +285,7 @@ class BuyerPagesTest extends StandaloneOnPostgres {
         JsonNode event = createEvent(null, false, "General", 2500, 10);
         String eventId = event.path("eventId").asText();
         Browser buyer = browser();
-        buyer.signIn("hal-" + shortId(), null, "/event.html?id=" + eventId);
-        buyer.waitForText(By.id("counts-" + tierId(event, 0)), "10 available");
-        buyer.type(By.id("qty-" + tierId(event, 0)), "1");
-        buyer.find(By.id("reserve")).click();
-        buyer.waitForText(By.id("countdown"), "expires in");
-        String orderId = buyer.url().replaceAll(".*order=", "");
+        String orderId = reserveOnThePage(buyer, "hal", event, 1);
         buyer.waitFor(By.cssSelector("input[name='card'][value='pm_card_visa']"));
         // settled: the card form is up and the page has read the order again since
         buyer.await(d -> requests(buyer, "/api/v1/orders/" + orderId + "$").size() >= 2 ? true : null);
@@ -321,12 +307,7 @@ class BuyerPagesTest extends StandaloneOnPostgres {
         JsonNode event = createEvent(null, false, "General", 2500, 10);
         String eventId = event.path("eventId").asText();
         Browser buyer = browser();
-        buyer.signIn("ida-" + shortId(), null, "/event.html?id=" + eventId);
-        buyer.waitForText(By.id("counts-" + tierId(event, 0)), "10 available");
-        buyer.type(By.id("qty-" + tierId(event, 0)), "1");
-        buyer.find(By.id("reserve")).click();
-        buyer.waitForText(By.id("countdown"), "expires in");
-        String orderId = buyer.url().replaceAll(".*order=", "");
+        String orderId = reserveOnThePage(buyer, "ida", event, 1);
         buyer.waitFor(By.cssSelector("input[name='card'][value='pm_card_visa']"));
         // the service's answer while Stripe's rate limit holds the payment up, twice
         answerFirst(buyer, "POST", "/orders/" + orderId + "/payment$", 2, 409, "application/problem+json",
@@ -346,12 +327,7 @@ class BuyerPagesTest extends StandaloneOnPostgres {
         JsonNode event = createEvent(null, false, "General", 2500, 10);
         String eventId = event.path("eventId").asText();
         Browser buyer = browser();
-        buyer.signIn("jo-" + shortId(), null, "/event.html?id=" + eventId);
-        buyer.waitForText(By.id("counts-" + tierId(event, 0)), "10 available");
-        buyer.type(By.id("qty-" + tierId(event, 0)), "1");
-        buyer.find(By.id("reserve")).click();
-        buyer.waitForText(By.id("countdown"), "expires in");
-        String orderId = buyer.url().replaceAll(".*order=", "");
+        String orderId = reserveOnThePage(buyer, "jo", event, 1);
         buyer.waitFor(By.cssSelector("input[name='card'][value='pm_card_visa']"));
         // Stripe's own 429 to the browser's confirm, three times in a row
         answerFirst(buyer, "POST", "/v1/payment_intents/[^/]+/confirm$", 3, 429, "application/json",
@@ -380,12 +356,7 @@ class BuyerPagesTest extends StandaloneOnPostgres {
         JsonNode event = createEvent("Patrons' Evening", null, false, "Patron", 99_999_999, 10);
         String eventId = event.path("eventId").asText();
         Browser buyer = browser();
-        buyer.signIn("kim-" + shortId(), null, "/event.html?id=" + eventId);
-        buyer.waitForText(By.id("counts-" + tierId(event, 0)), "10 available");
-        buyer.type(By.id("qty-" + tierId(event, 0)), "2");
-        buyer.find(By.id("reserve")).click();
-        buyer.waitForText(By.id("countdown"), "expires in");
-        String orderId = buyer.url().replaceAll(".*order=", "");
+        String orderId = reserveOnThePage(buyer, "kim", event, 2);
 
         buyer.find(By.id("pay")).click();
         assertThat(buyer.waitForText(By.id("order-status"), "nothing was charged")).contains("Payment refused");
@@ -451,5 +422,16 @@ class BuyerPagesTest extends StandaloneOnPostgres {
 
     private static String shortId() {
         return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A new buyer signs in on the event's page and reserves {@code quantity} of its first tier there: the order's id. */
+    private static String reserveOnThePage(Browser buyer, String name, JsonNode event, int quantity) {
+        String tier = tierId(event, 0);
+        buyer.signIn(name + "-" + shortId(), null, "/event.html?id=" + event.path("eventId").asText());
+        buyer.waitForText(By.id("counts-" + tier), "available");
+        buyer.type(By.id("qty-" + tier), String.valueOf(quantity));
+        buyer.find(By.id("reserve")).click();
+        buyer.waitForText(By.id("countdown"), "expires in");
+        return buyer.url().replaceAll(".*order=", "");
     }
 }
