@@ -119,7 +119,6 @@ class BuyerPagesTest extends StandaloneOnPostgres {
     @Test
     void aDeclinedCardShowsTheErrorAndTheBuyerCanRetry() {
         JsonNode event = createEvent("Jazz at the Harbour", null, false, "General", 2500, 10);
-        String eventId = event.path("eventId").asText();
         Browser buyer = browser();
         String orderId = reserveOnThePage(buyer, "cat", event, 2);
 
@@ -222,7 +221,6 @@ class BuyerPagesTest extends StandaloneOnPostgres {
     @Test
     void aRefundedOrderSaysSoWithAWayBackToTheEvent() {
         JsonNode event = createEvent(null, false, "General", 2500, 10);
-        String eventId = event.path("eventId").asText();
         Browser buyer = browser();
         reserveOnThePage(buyer, "fay", event, 1);
         buyer.find(By.id("pay")).click();
@@ -283,7 +281,6 @@ class BuyerPagesTest extends StandaloneOnPostgres {
     @Test
     void theCheckoutMakesNoPaymentCallUntilTheBuyerClicksPay() {
         JsonNode event = createEvent(null, false, "General", 2500, 10);
-        String eventId = event.path("eventId").asText();
         Browser buyer = browser();
         String orderId = reserveOnThePage(buyer, "hal", event, 1);
         buyer.waitFor(By.cssSelector("input[name='card'][value='pm_card_visa']"));
@@ -305,7 +302,6 @@ class BuyerPagesTest extends StandaloneOnPostgres {
     @Test
     void whileStripeIsBusyTheCheckoutGetsThePaymentReadyAndThenPays() {
         JsonNode event = createEvent(null, false, "General", 2500, 10);
-        String eventId = event.path("eventId").asText();
         Browser buyer = browser();
         String orderId = reserveOnThePage(buyer, "ida", event, 1);
         buyer.waitFor(By.cssSelector("input[name='card'][value='pm_card_visa']"));
@@ -325,7 +321,6 @@ class BuyerPagesTest extends StandaloneOnPostgres {
     @Test
     void aConfirmStripeRateLimitsIsRetriedWithoutShowingAnError() {
         JsonNode event = createEvent(null, false, "General", 2500, 10);
-        String eventId = event.path("eventId").asText();
         Browser buyer = browser();
         String orderId = reserveOnThePage(buyer, "jo", event, 1);
         buyer.waitFor(By.cssSelector("input[name='card'][value='pm_card_visa']"));
