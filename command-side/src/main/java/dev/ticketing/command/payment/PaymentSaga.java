@@ -45,7 +45,7 @@ import java.util.Map;
 public class PaymentSaga {
 
     private static final Logger log = LoggerFactory.getLogger(PaymentSaga.class);
-    static final Map<String, String> BY_STRIPE = Map.of("userId", "stripe");
+    static final Map<String, String> BY_STRIPE = Map.of("userId", PaymentWebhooks.STRIPE);
     static final String RETRY = "stripe-retry";
     static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     static final Duration LAST_RETRY = Duration.ofMinutes(5);
@@ -84,7 +84,7 @@ public class PaymentSaga {
 
     @SagaEventHandler(associationProperty = "orderId")
     public void on(ReservationCancelled cancelled, @Timestamp Instant at) {
-        if (!"stripe".equals(cancelled.cancelledBy())) {
+        if (!PaymentWebhooks.STRIPE.equals(cancelled.cancelledBy())) {
             holdEndedAt = at;
             attempt(Task.CLOSE_INTENT);
         }

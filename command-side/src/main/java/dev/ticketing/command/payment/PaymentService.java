@@ -31,7 +31,6 @@ import java.util.Optional;
 public class PaymentService {
 
     private static final Logger log = LoggerFactory.getLogger(PaymentService.class);
-    private static final String STRIPE = "stripe";
 
     private final OrderDirectory directory;
     private final StripeGateway stripe;
@@ -91,7 +90,7 @@ public class PaymentService {
         } catch (StripeGateway.StripeRefused refused) {
             String reason = "Stripe cannot take this payment (" + refused.stripeMessage() + ")";
             commands.send(hold.eventId(), new RecordPaymentRefusal(hold.eventId(), hold.orderId(), refused.code(),
-                    reason), STRIPE);
+                    reason), PaymentWebhooks.STRIPE);
             log.warn("Order {}: Stripe refused its payment for good: {}", hold.orderId(), refused.stripeMessage());
             throw new PaymentUnavailable(hold.orderId(), reason + ". Your tickets were released and nothing was "
                     + "charged.");

@@ -34,7 +34,8 @@ import java.util.UUID;
 public class PaymentWebhooks {
 
     private static final Logger log = LoggerFactory.getLogger(PaymentWebhooks.class);
-    private static final String STRIPE = "stripe";
+    /** Who Stripe's doings are recorded as (the userId of the commands and events they cause). */
+    static final String STRIPE = "stripe";
 
     private final StripeGateway stripe;
     private final InventoryCommands commands;
