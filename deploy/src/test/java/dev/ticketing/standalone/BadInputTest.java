@@ -95,6 +95,21 @@ class BadInputTest extends StandaloneOnPostgres {
     }
 
     @Test
+    void startingToPayAnOrderThatIsNotThere() {
+        assertInvalid(api.post("/api/v1/orders/42/payment", buyer(), Map.of()), "orderId");
+        assertRejected(api.post("/api/v1/orders/" + UUID.randomUUID() + "/payment", buyer(), Map.of()), 404,
+                "ORDER_NOT_FOUND");
+    }
+
+    @Test
+    void startingToPaySomeoneElsesOrder() {
+        String orderId = reserve(buyer(), eventId, general, 1).body().path("orderId").asText();
+        eventsBefore = storedEvents();
+        ordersBefore = jdbc.queryForObject("SELECT count(*) FROM order_directory", Long.class);
+        assertRejected(api.post("/api/v1/orders/" + orderId + "/payment", buyer(), Map.of()), 403, "FORBIDDEN");
+    }
+
+    @Test
     void emptySelections() {
         assertInvalid(api.post(ordersPath, buyer(), Map.of("selections", List.of())), "selections");
         assertInvalid(api.post(ordersPath, buyer(), Map.of()), "selections");
