@@ -7,6 +7,7 @@ import org.springframework.test.context.TestPropertySource;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,24 +62,55 @@ class ReservationExpiryTest extends StandaloneOnPostgres {
     }
 
     @Test
-    void cancellingReleasesAtOnceAndUnschedulesTheTimeout() throws InterruptedException {
+    void cancellingReleasesAtOnce_andTheExpiryThenFindsNothingToEnd() throws InterruptedException {
         JsonNode event = createEvent(null, false, "General", 2500, 10);
         String eventId = event.path("eventId").asText();
         String buyer = buyer();
         String orderId = reserve(buyer, eventId, tierId(event, 0), 2).body().path("orderId").asText();
-        assertThat(pendingDeadlines(orderId)).isEqualTo(1);
+        assertThat(pendingDeadlines(eventId)).as("the inventory's expiry deadline").isEqualTo(1);
 
         assertThat(api.post("/api/v1/orders/" + orderId + "/cancel", buyer, Map.of()).status()).isEqualTo(200);
-        assertThat(pendingDeadlines(orderId)).isZero();
         awaitAvailability(eventId, 0, 0);
         Thread.sleep(4_000); // past the 3 s the hold would have lasted
         assertThat(api.get("/api/v1/orders/" + orderId, buyer).body().path("status").asText()).isEqualTo("CANCELLED");
-        assertThat(storedEventsOf(eventId)).isEqualTo(3); // created, reserved, cancelled: no expiry after it
+        await().atMost(Duration.ofSeconds(10)).until(() -> pendingDeadlines(eventId) == 0);
+        assertThat(storedEventsOf(eventId, "ReservationExpired")).as("no expiry after the cancellation").isZero();
     }
 
-    private int pendingDeadlines(String orderId) {
-        // the deadline's payload (the order id) is serialised into task_data
+    @Test
+    void manyHoldsOfOneEventShareOneDeadline_andAllExpireOnTime() {
+        JsonNode event = createEvent(null, false, "General", 2500, 100);
+        String eventId = event.path("eventId").asText();
+        Map<String, String> orders = new LinkedHashMap<>();
+        Instant lastEnd = Instant.MIN;
+        for (int i = 0; i < 20; i++) {
+            String buyer = buyer();
+            ApiClient.Response reserved = reserve(buyer, eventId, tierId(event, 0), 1);
+            assertThat(reserved.status()).isEqualTo(201);
+            orders.put(reserved.body().path("orderId").asText(), buyer);
+            Instant end = Instant.parse(reserved.body().path("expiresAt").asText());
+            lastEnd = end.isAfter(lastEnd) ? end : lastEnd;
+        }
+        assertThat(pendingDeadlines(eventId)).as("deadlines scheduled for 20 holds").isEqualTo(1);
+
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
+                storedEventsOf(eventId, "ReservationExpired") == orders.size());
+        assertThat(Duration.between(lastEnd, Instant.now())).as("the last hold expired on time")
+                .isLessThan(Duration.ofSeconds(5));
+        orders.forEach((orderId, buyer) -> await().atMost(Duration.ofSeconds(10)).until(() ->
+                api.get("/api/v1/orders/" + orderId, buyer).body().path("status").asText().equals("EXPIRED")));
+        awaitAvailability(eventId, 0, 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> pendingDeadlines(eventId) == 0);
+    }
+
+    /** Scheduled deadlines of this inventory (its id is in each deadline's serialised scope). */
+    private int pendingDeadlines(String eventId) {
         return jdbc.queryForObject("SELECT count(*) FROM scheduled_tasks WHERE position(convert_to(?, 'UTF8') in task_data) > 0",
-                Integer.class, orderId);
+                Integer.class, eventId);
+    }
+
+    private long storedEventsOf(String eventId, String type) {
+        return jdbc.queryForObject("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ? "
+                + "AND payloadtype LIKE ?", Long.class, eventId, "%." + type);
     }
 }

@@ -12,6 +12,7 @@ import dev.ticketing.api.inventory.ChangeTierCapacity;
 import dev.ticketing.api.inventory.ConfirmOrder;
 import dev.ticketing.api.inventory.CreateEventInventory;
 import dev.ticketing.api.inventory.EventInventoryCreated;
+import dev.ticketing.api.inventory.HoldsExpiryScheduled;
 import dev.ticketing.api.inventory.IssuedTicket;
 import dev.ticketing.api.inventory.OrderConfirmed;
 import dev.ticketing.api.inventory.ReservationCancelled;
@@ -58,6 +59,7 @@ import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.serialization.Revision;
@@ -75,6 +77,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.Comparator;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
@@ -86,12 +89,15 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * are read by Jackson for snapshots, hence the field visibility. The revision names the snapshot's shape: a snapshot of
  * another revision is passed over (the inventory is then loaded from its events).
  */
-@Revision("4")
+@Revision("5")
 @Aggregate(snapshotTriggerDefinition = "tierInventorySnapshotTrigger", cache = "tierInventoryCache")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public class TierInventory {
 
+    /** The inventory's one expiry deadline: every hold ended by then expires. */
+    static final String HOLDS_EXPIRY = "holds-expiry";
+    /** A hold's own timeout, as holds reserved before the inventory's expiry deadline were given. */
     static final String RESERVATION_EXPIRY = "reservation-expiry";
     private static final SecureRandom TICKET_CODES = new SecureRandom();
     private static final char[] CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
@@ -112,25 +118,37 @@ public class TierInventory {
     private Set<UUID> feesRecorded = new HashSet<>();
     private int heldTotal;
     private int soldTotal;
+    /** When the scheduled {@link #HOLDS_EXPIRY} runs; null when none is scheduled. */
+    private Instant expiryAt;
 
     enum Outcome { EXPIRED, CANCELLED, CONFIRMED, REFUND_REQUESTED, REFUNDED, LATE_PAYMENT_REFUSED }
 
     /**
      * A live hold: only what the rules and the hold's end need (the event's currency and the order
-     * id are the inventory's and the key). {@code deadlineId} is the timeout scheduled now;
-     * {@code processing}: Stripe is settling, so the hold lasts until that deadline;
-     * {@code paymentIntentId}: set once the buyer started to pay. Snapshotted as an array, without
-     * field names: the snapshot of a hot on-sale is mostly holds.
+     * id are the inventory's and the key). {@code deadlineId}: a timeout of the hold's own (holds
+     * reserved before the inventory's expiry deadline), else null; {@code processingUntil}: Stripe
+     * is settling, so the hold lasts until then; {@code paymentIntentId}: set once the buyer
+     * started to pay. Snapshotted as an array, without field names: the snapshot of a hot on-sale
+     * is mostly holds.
      */
     @JsonFormat(shape = JsonFormat.Shape.ARRAY)
     record Hold(String userId, List<ReservedLine> lines, long totalCents, Instant expiresAt, String deadlineId,
-                boolean processing, String paymentIntentId) {
-        Hold settling(boolean settling, String newDeadlineId) {
-            return new Hold(userId, lines, totalCents, expiresAt, newDeadlineId, settling, paymentIntentId);
+                Instant processingUntil, String paymentIntentId) {
+        Hold settling(Instant until, String newDeadlineId) {
+            return new Hold(userId, lines, totalCents, expiresAt, newDeadlineId, until, paymentIntentId);
         }
 
         Hold paidThrough(String intentId) {
-            return new Hold(userId, lines, totalCents, expiresAt, deadlineId, processing, intentId);
+            return new Hold(userId, lines, totalCents, expiresAt, deadlineId, processingUntil, intentId);
+        }
+
+        boolean processing() {
+            return processingUntil != null;
+        }
+
+        /** When the hold expires unless it is paid or cancelled first. */
+        Instant endsAt() {
+            return processing() ? processingUntil : expiresAt;
         }
 
         int ticketCount() {
@@ -284,10 +302,10 @@ public class TierInventory {
             return reserved;
         }
         var expiresAt = command.requestedAt().plus(command.holdFor());
-        String deadlineId = deadlineManager.schedule(expiresAt, RESERVATION_EXPIRY, command.orderId());
         var reserved = new TicketsReserved(eventId, command.orderId(), command.userId(), lines, total, currency,
-                command.requestedAt(), expiresAt, deadlineId);
+                command.requestedAt(), expiresAt, null);
         apply(reserved, metaData); // a batch item's buyer and key, over the batch's own
+        expireHoldsBy(expiresAt, deadlineManager);
         return reserved;
     }
 
@@ -297,7 +315,7 @@ public class TierInventory {
         if (hold == null) {
             throw new OrderNotCancellable(command.orderId());
         }
-        deadlineManager.cancelSchedule(RESERVATION_EXPIRY, hold.deadlineId());
+        cancelOwnTimeout(hold, deadlineManager);
         var cancelled = new ReservationCancelled(eventId, command.orderId(), hold.userId(), hold.lines(),
                 command.cancelledBy());
         apply(cancelled);
@@ -314,7 +332,7 @@ public class TierInventory {
         UUID orderId = command.orderId().value();
         Hold hold = holds.get(orderId);
         if (hold != null) {
-            deadlineManager.cancelSchedule(RESERVATION_EXPIRY, hold.deadlineId());
+            cancelOwnTimeout(hold, deadlineManager);
             return confirm(command.orderId(), hold.userId(), hold.lines(), hold.totalCents(), command.confirmedAt(),
                     false, MetaData.emptyInstance());
         }
@@ -369,7 +387,7 @@ public class TierInventory {
     public void handle(RecordPaymentRefusal command, DeadlineManager deadlineManager) {
         Hold hold = holds.get(command.orderId().value());
         if (hold != null) {
-            deadlineManager.cancelSchedule(RESERVATION_EXPIRY, hold.deadlineId());
+            cancelOwnTimeout(hold, deadlineManager);
             apply(new PaymentRefused(eventId, command.orderId(), hold.userId(), hold.lines(), command.code(),
                     command.reason()));
         }
@@ -393,9 +411,9 @@ public class TierInventory {
         if (hold != null && !hold.processing()) {
             // never shorter than the hold itself
             Instant holdUntil = command.holdUntil().isAfter(hold.expiresAt()) ? command.holdUntil() : hold.expiresAt();
-            deadlineManager.cancelSchedule(RESERVATION_EXPIRY, hold.deadlineId());
-            String deadlineId = deadlineManager.schedule(holdUntil, RESERVATION_EXPIRY, command.orderId());
-            apply(new PaymentProcessing(eventId, command.orderId(), holdUntil, deadlineId));
+            cancelOwnTimeout(hold, deadlineManager);
+            apply(new PaymentProcessing(eventId, command.orderId(), holdUntil, null));
+            expireHoldsBy(holdUntil, deadlineManager);
         }
     }
 
@@ -411,17 +429,16 @@ public class TierInventory {
             return;
         }
         if (!command.at().isBefore(hold.expiresAt())) {
-            deadlineManager.cancelSchedule(RESERVATION_EXPIRY, hold.deadlineId());
+            cancelOwnTimeout(hold, deadlineManager);
             apply(new ReservationExpired(eventId, command.orderId(), hold.userId(), hold.lines()));
             return;
         }
-        String deadlineId = null;
         if (hold.processing()) {
-            deadlineManager.cancelSchedule(RESERVATION_EXPIRY, hold.deadlineId());
-            deadlineId = deadlineManager.schedule(hold.expiresAt(), RESERVATION_EXPIRY, command.orderId());
+            cancelOwnTimeout(hold, deadlineManager);
         }
         apply(new PaymentFailed(eventId, command.orderId(), command.code(), command.message(), hold.expiresAt(),
-                deadlineId));
+                null));
+        expireHoldsBy(hold.expiresAt(), deadlineManager);   // no longer kept until the end of processing
     }
 
     @CommandHandler
@@ -463,12 +480,60 @@ public class TierInventory {
         }
     }
 
-    /** The hold's time is up. A hold already cancelled or confirmed has nothing left to release. */
+    /**
+     * The inventory's expiry deadline: every hold ended by now expires, and the next one is
+     * scheduled for the first hold left to end. Only the deadline this inventory last scheduled
+     * schedules the next (one superseded by an earlier one still expires what has ended).
+     */
+    @DeadlineHandler(deadlineName = HOLDS_EXPIRY)
+    public void onHoldsExpiry(HoldsExpiry due, DeadlineManager deadlineManager) {
+        // it runs at its time or later; a hold left must end after that, so the next one is later
+        Instant clock = GenericEventMessage.clock.instant();
+        Instant now = clock.isBefore(due.at()) ? due.at() : clock;
+        // in the order they ended (then by order id): a replay of the same facts reads the same
+        List<Map.Entry<UUID, Hold>> ended = holds.entrySet().stream()
+                .filter(held -> !held.getValue().endsAt().isAfter(now))
+                .sorted(Comparator.comparing((Map.Entry<UUID, Hold> held) -> held.getValue().endsAt())
+                        .thenComparing(Map.Entry::getKey))
+                .toList();
+        for (Map.Entry<UUID, Hold> held : ended) {
+            cancelOwnTimeout(held.getValue(), deadlineManager);
+            apply(new ReservationExpired(eventId, new OrderId(held.getKey()), held.getValue().userId(),
+                    held.getValue().lines()));
+        }
+        if (due.at().equals(expiryAt)) {
+            Instant next = holds.values().stream().map(Hold::endsAt).min(Comparator.naturalOrder()).orElse(null);
+            if (next != null) {
+                deadlineManager.schedule(next, HOLDS_EXPIRY, new HoldsExpiry(next));
+            }
+            apply(new HoldsExpiryScheduled(eventId, next));
+        }
+    }
+
+    /** What the inventory's expiry deadline carries: the time it was scheduled for. */
+    public record HoldsExpiry(Instant at) {
+    }
+
+    /** A hold's own timeout (holds reserved before the inventory's expiry deadline). */
     @DeadlineHandler(deadlineName = RESERVATION_EXPIRY)
     public void onReservationDeadline(OrderId orderId) {
         Hold hold = holds.get(orderId.value());
         if (hold != null) {
             apply(new ReservationExpired(eventId, orderId, hold.userId(), hold.lines()));
+        }
+    }
+
+    /** Makes sure the inventory's expiry deadline runs by {@code endsAt}. */
+    private void expireHoldsBy(Instant endsAt, DeadlineManager deadlineManager) {
+        if (expiryAt == null || endsAt.isBefore(expiryAt)) {
+            deadlineManager.schedule(endsAt, HOLDS_EXPIRY, new HoldsExpiry(endsAt));
+            apply(new HoldsExpiryScheduled(eventId, endsAt));
+        }
+    }
+
+    private static void cancelOwnTimeout(Hold hold, DeadlineManager deadlineManager) {
+        if (hold.deadlineId() != null) {
+            deadlineManager.cancelSchedule(RESERVATION_EXPIRY, hold.deadlineId());
         }
     }
 
@@ -501,10 +566,15 @@ public class TierInventory {
                 .map(line -> new ReservedLine(tierKey(line.tierId()), line.quantity(), line.unitPriceCents()))
                 .toList();
         holds.put(event.orderId().value(), new Hold(event.userId(), lines, event.totalCents(), event.expiresAt(),
-                event.expiryDeadlineId(), false, null));
+                event.expiryDeadlineId(), null, null));
         holdByUser.put(event.userId(), event.orderId().value());
         event.lines().forEach(line -> tiers.get(line.tierId().value()).held += line.quantity());
         heldTotal += event.ticketCount();
+    }
+
+    @EventSourcingHandler
+    void on(HoldsExpiryScheduled event) {
+        expiryAt = event.at();
     }
 
     @EventSourcingHandler
@@ -548,12 +618,12 @@ public class TierInventory {
 
     @EventSourcingHandler
     void on(PaymentProcessing event) {
-        holds.computeIfPresent(event.orderId().value(), (id, hold) -> hold.settling(true, event.deadlineId()));
+        holds.computeIfPresent(event.orderId().value(), (id, hold) -> hold.settling(event.holdUntil(), event.deadlineId()));
     }
 
     @EventSourcingHandler
     void on(PaymentFailed event) {
-        holds.computeIfPresent(event.orderId().value(), (id, hold) -> hold.settling(false,
+        holds.computeIfPresent(event.orderId().value(), (id, hold) -> hold.settling(null,
                 event.deadlineId() != null ? event.deadlineId() : hold.deadlineId()));
     }
 

@@ -6,6 +6,7 @@ import dev.ticketing.api.TicketId;
 import dev.ticketing.api.TierId;
 import dev.ticketing.api.inventory.CreateEventInventory;
 import dev.ticketing.api.inventory.EventInventoryCreated;
+import dev.ticketing.api.inventory.HoldsExpiryScheduled;
 import dev.ticketing.api.inventory.IssuedTicket;
 import dev.ticketing.api.inventory.OrderConfirmed;
 import dev.ticketing.api.inventory.ReservationCancelled;
@@ -20,6 +21,7 @@ import dev.ticketing.api.rejection.OrderNotCancellable;
 import dev.ticketing.api.rejection.OrderNotConfirmable;
 import dev.ticketing.api.rejection.OrderNotRefundable;
 import dev.ticketing.api.rejection.Rejection;
+import org.axonframework.messaging.Message;
 import org.hamcrest.Description;
 import org.hamcrest.Matcher;
 import org.hamcrest.TypeSafeDiagnosingMatcher;
@@ -32,6 +34,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+
+import static org.axonframework.test.matchers.Matchers.messageWithPayload;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * What the {@link TierInventory} fixture tests share: the ids, the event's settings, the commands and
@@ -75,6 +80,8 @@ final class InventoryFixtures {
     /** The usual end of every hold in these tests. */
     static final Instant EXPIRES_AT = NOW.plus(HOLD);
     static final Instant CONFIRMED_AT = NOW.plus(Duration.ofMinutes(3));
+    static final String HOLDS_EXPIRY = "holds-expiry";
+    /** A hold's own timeout, as holds reserved before the inventory's expiry deadline had. */
     static final String RESERVATION_EXPIRY = "reservation-expiry";
 
     // ---- commands ----
@@ -136,10 +143,21 @@ final class InventoryFixtures {
         return Arrays.stream(lines).mapToLong(ReservedLine::amountCents).sum();
     }
 
-    /** A hold requested at NOW; its expiry deadline id is a fixed stand-in, as no deadline manager ran. */
+    /** A hold requested at NOW, ended by the inventory's expiry deadline. */
     static TicketsReserved reserved(OrderId orderId, String userId, ReservedLine... lines) {
         return new TicketsReserved(EVENT, orderId, userId, List.of(lines), total(lines), CURRENCY, NOW, EXPIRES_AT,
+                null);
+    }
+
+    /** A hold as earlier versions granted it, with a timeout of its own (a fixed stand-in id). */
+    static TicketsReserved reservedWithOwnTimeout(OrderId orderId, String userId, ReservedLine... lines) {
+        return new TicketsReserved(EVENT, orderId, userId, List.of(lines), total(lines), CURRENCY, NOW, EXPIRES_AT,
                 "deadline-" + orderId);
+    }
+
+    /** The inventory's expiry deadline, scheduled for {@code at} (null: none left). */
+    static HoldsExpiryScheduled expiryScheduled(Instant at) {
+        return new HoldsExpiryScheduled(EVENT, at);
     }
 
     static ReservationCancelled cancelled(OrderId orderId, String userId, ReservedLine... lines) {
@@ -172,7 +190,7 @@ final class InventoryFixtures {
 
     // ---- matchers ----
 
-    /** A granted hold equal to {@code expected} except for its expiry deadline id, which must be present. */
+    /** A granted hold equal to {@code expected}, with no timeout of its own (the inventory's deadline ends it). */
     static Matcher<Object> holdLike(TicketsReserved expected) {
         return new TypeSafeDiagnosingMatcher<>() {
             @Override
@@ -189,22 +207,27 @@ final class InventoryFixtures {
                         && actual.currency().equals(expected.currency())
                         && actual.reservedAt().equals(expected.reservedAt())
                         && actual.expiresAt().equals(expected.expiresAt());
-                boolean hasDeadlineId = actual.expiryDeadlineId() != null && !actual.expiryDeadlineId().isBlank();
-                if (!sameHold || !hasDeadlineId) {
+                boolean noOwnTimeout = actual.expiryDeadlineId() == null;
+                if (!sameHold || !noOwnTimeout) {
                     mismatch.appendText("was ").appendValue(actual);
                 }
-                return sameHold && hasDeadlineId;
+                return sameHold && noOwnTimeout;
             }
 
             @Override
             public void describeTo(Description description) {
                 description.appendText("a hold like ").appendValue(expected)
-                           .appendText(" with any non-blank expiryDeadlineId");
+                           .appendText(" with no expiryDeadlineId");
             }
         };
     }
 
-    /** A hold of these lines, requested at NOW and ending at EXPIRES_AT, with any non-blank deadline id. */
+    /** The inventory's expiry deadline scheduled for the end of a hold requested at NOW (the first one). */
+    static Matcher<Message<?>> theExpiry() {
+        return messageWithPayload(equalTo(expiryScheduled(EXPIRES_AT)));
+    }
+
+    /** A hold of these lines, requested at NOW and ending at EXPIRES_AT. */
     static Matcher<Object> holdOf(OrderId orderId, String userId, ReservedLine... lines) {
         return holdLike(reserved(orderId, userId, lines));
     }

@@ -1,5 +1,6 @@
 package dev.ticketing.command.inventory;
 
+import dev.ticketing.api.inventory.HoldsExpiryScheduled;
 import dev.ticketing.api.inventory.ReserveTickets;
 import dev.ticketing.api.inventory.ReserveTicketsBatch;
 import dev.ticketing.api.inventory.TicketsReserved;
@@ -43,8 +44,13 @@ class ReserveTicketsBatchTest {
                 .expectEventsMatching(predicate(events -> {
                     @SuppressWarnings("unchecked")
                     List<EventMessage<?>> stored = (List<EventMessage<?>>) events;
-                    assertThat(stored).extracting(e -> ((TicketsReserved) e.getPayload()).orderId())
+                    assertThat(stored).filteredOn(e -> e.getPayload() instanceof TicketsReserved)
+                            .extracting(e -> ((TicketsReserved) e.getPayload()).orderId())
                             .containsExactly(ORDER, ORDER_3);
+                    // one expiry deadline for the inventory, scheduled with the first hold, none per hold
+                    assertThat(stored.stream().<Object>map(EventMessage::getPayload)
+                            .filter(payload -> payload instanceof HoldsExpiryScheduled).toList())
+                            .containsExactly(expiryScheduled(EXPIRES_AT));
                     return true;
                 }))
                 .expectResultMessagePayloadMatching(predicate(result -> {
@@ -91,9 +97,11 @@ class ReserveTicketsBatchTest {
                 .expectEventsMatching(predicate(events -> {
                     @SuppressWarnings("unchecked")
                     List<EventMessage<?>> stored = (List<EventMessage<?>>) events;
-                    assertThat(stored).hasSize(2);
-                    assertThat(stored.get(0).getMetaData()).containsEntry("userId", ALICE).containsEntry("idempotencyKey", "key-a");
-                    assertThat(stored.get(1).getMetaData()).containsEntry("userId", BOB).containsEntry("idempotencyKey", "key-b");
+                    List<EventMessage<?>> holds = stored.stream()
+                            .filter(e -> e.getPayload() instanceof TicketsReserved).toList();
+                    assertThat(holds).hasSize(2);
+                    assertThat(holds.get(0).getMetaData()).containsEntry("userId", ALICE).containsEntry("idempotencyKey", "key-a");
+                    assertThat(holds.get(1).getMetaData()).containsEntry("userId", BOB).containsEntry("idempotencyKey", "key-b");
                     return true;
                 }));
     }

@@ -93,7 +93,7 @@ class TierInventoryPayableTest {
         givenCommands(createInventory(freeTier(10), generalTier(10)))
                 .when(reserve(ORDER, ALICE, lines(FREE, 1, GENERAL, 2)))
                 .expectEventsMatching(exactSequenceOf(messageWithPayload(predicate(e -> e instanceof TicketsReserved r
-                        && r.totalCents() == 2 * GENERAL_PRICE && r.expiryDeadlineId() != null)), andNoMore()));
+                        && r.totalCents() == 2 * GENERAL_PRICE && r.expiryDeadlineId() == null)), theExpiry(), andNoMore()));
     }
 
     @Test
@@ -143,10 +143,11 @@ class TierInventoryPayableTest {
     }
 
     @Test
-    void recordPaymentRefusal_stopsTheHoldsExpiry() {
-        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2))
-                .when(new RecordPaymentRefusal(EVENT, ORDER, TOO_LARGE, TOO_LARGE_REASON))
-                .expectNoScheduledDeadlines();
+    void recordPaymentRefusal_endsTheHoldBeforeItsExpiry() {
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2),
+                      new RecordPaymentRefusal(EVENT, ORDER, TOO_LARGE, TOO_LARGE_REASON))
+                .whenTimeElapses(HOLD.plusSeconds(1))
+                .expectEvents(expiryScheduled(null));
     }
 
     @Test

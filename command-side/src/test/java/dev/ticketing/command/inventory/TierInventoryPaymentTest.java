@@ -21,7 +21,6 @@ import dev.ticketing.api.payment.RequestRefund;
 import dev.ticketing.api.payment.StripeFeeRecorded;
 import dev.ticketing.api.rejection.EventAtCapacity;
 import dev.ticketing.api.rejection.TierSoldOut;
-import org.axonframework.deadline.DeadlineMessage;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.TestExecutor;
 import org.hamcrest.Description;
@@ -35,7 +34,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.ticketing.command.inventory.InventoryFixtures.*;
 import static org.axonframework.test.matchers.Matchers.andNoMore;
@@ -47,9 +45,8 @@ import static org.axonframework.test.matchers.Matchers.predicate;
  * The payment lifecycle of an order, as decided by {@link TierInventory}: the payment intent, Stripe
  * settling (processing), failed attempts, confirmation on time or late, Stripe's fee and refunds. The
  * fixture's clock starts at {@link InventoryFixtures#NOW}, when every reservation is requested, so a
- * hold ends at {@link InventoryFixtures#EXPIRES_AT} both in the events and in the fixture's deadline
- * manager. Tests about deadlines build the aggregate from commands, so that its deadlines are really
- * scheduled.
+ * hold ends at {@link InventoryFixtures#EXPIRES_AT}, when the inventory's expiry deadline runs. Tests
+ * about deadlines build the aggregate from commands, so that its deadline is really scheduled.
  */
 class TierInventoryPaymentTest {
 
@@ -80,11 +77,12 @@ class TierInventoryPaymentTest {
     }
 
     @Test
-    void confirmOrder_aLiveHoldStopsItsExpiry() {
-        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2))
-                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
-                .expectSuccessfulHandlerExecution()
-                .expectNoScheduledDeadlines();
+    void confirmOrder_aLiveHoldNoLongerExpires() {
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2),
+                      new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
+                .whenTimeElapses(HOLD.plusSeconds(1))
+                .expectDeadlinesMet(new TierInventory.HoldsExpiry(EXPIRES_AT))
+                .expectEvents(expiryScheduled(null));
     }
 
     @Test
@@ -161,19 +159,18 @@ class TierInventoryPaymentTest {
     }
 
     @Test
-    void confirmOrder_whileProcessingIsOnTimeAndStopsTheProcessingTimeout() {
+    void confirmOrder_whileProcessingIsOnTime() {
         givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL))
                 .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
                 .expectEventsMatching(exactSequenceOf(messageWithPayload(
-                        orderConfirmed(ORDER, ALICE, false, generalSeats(2))), andNoMore()))
-                .expectNoScheduledDeadlines();
+                        orderConfirmed(ORDER, ALICE, false, generalSeats(2))), andNoMore()));
     }
 
     // ---- a hold the buyer started to pay ----
 
     @Test
     void aFailedAttemptLeavesAHoldWithItsIntentReserved() {
-        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)), expiryScheduled(EXPIRES_AT),
               new PaymentIntentCreated(EVENT, ORDER, INTENT))
                 .when(failure(ORDER, FAILED_AT))
                 .expectEvents(new PaymentFailed(EVENT, ORDER, DECLINED, DECLINED_MESSAGE, EXPIRES_AT, null));
@@ -182,30 +179,10 @@ class TierInventoryPaymentTest {
     // ---- MarkPaymentProcessing ----
 
     @Test
-    void markProcessing_emitsPaymentProcessingWithTheIdOfTheNewTimeout() {
-        AtomicReference<String> deadlineId = new AtomicReference<>();
-
+    void markProcessing_keepsTheHoldUntilHoldUntil() {
         givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2))
                 .when(processing(ORDER, HOLD_UNTIL))
-                .expectEventsMatching(exactSequenceOf(messageWithPayload(predicate(payload -> {
-                    if (payload instanceof PaymentProcessing event && event.eventId().equals(EVENT)
-                            && event.orderId().equals(ORDER) && event.holdUntil().equals(HOLD_UNTIL)) {
-                        deadlineId.set(event.deadlineId());
-                        return true;
-                    }
-                    return false;
-                })), andNoMore()))
-                .expectScheduledDeadlineMatching(HOLD_UNTIL, predicate((DeadlineMessage<?> deadline) ->
-                        deadline.getIdentifier().equals(deadlineId.get())));
-    }
-
-    @Test
-    void markProcessing_movesTheTimeoutFromTheUsualEndToHoldUntil() {
-        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2))
-                .when(processing(ORDER, HOLD_UNTIL))
-                .expectScheduledDeadline(HOLD_UNTIL, ORDER)
-                .expectScheduledDeadlineWithName(HOLD_UNTIL, RESERVATION_EXPIRY)
-                .expectNoScheduledDeadline(EXPIRES_AT, ORDER);
+                .expectEvents(new PaymentProcessing(EVENT, ORDER, HOLD_UNTIL, null));
     }
 
     @Test
@@ -213,25 +190,25 @@ class TierInventoryPaymentTest {
         Instant tooSoon = NOW.plus(Duration.ofMinutes(5));
         givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2))
                 .when(processing(ORDER, tooSoon))
-                .expectScheduledDeadline(EXPIRES_AT, ORDER)
-                .expectNoScheduledDeadline(tooSoon, ORDER);
+                .expectEvents(new PaymentProcessing(EVENT, ORDER, EXPIRES_AT, null));
     }
 
     @Test
-    void markProcessing_theHoldDoesNotExpireAtItsUsualTime() {
+    void markProcessing_theHoldDoesNotExpireAtItsUsualTime_theExpiryLooksAgainAtHoldUntil() {
         givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL))
                 .whenTimeElapses(HOLD.plusSeconds(1))
-                .expectDeadlinesMet()
-                .expectNoEvents();
+                .expectDeadlinesMet(new TierInventory.HoldsExpiry(EXPIRES_AT))
+                .expectEvents(expiryScheduled(HOLD_UNTIL))
+                .expectScheduledDeadline(HOLD_UNTIL, new TierInventory.HoldsExpiry(HOLD_UNTIL));
     }
 
     @Test
     void markProcessing_theHoldExpiresAtHoldUntil() {
         givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL))
                 .whenTimeAdvancesTo(HOLD_UNTIL)
-                .expectTriggeredDeadlinesWithName(RESERVATION_EXPIRY)
-                .expectDeadlinesMet(ORDER)
-                .expectEvents(new ReservationExpired(EVENT, ORDER, ALICE, List.of(generalSeats(2))));
+                .expectTriggeredDeadlinesWithName(HOLDS_EXPIRY, HOLDS_EXPIRY)
+                .expectEvents(expiryScheduled(HOLD_UNTIL),
+                        new ReservationExpired(EVENT, ORDER, ALICE, List.of(generalSeats(2))), expiryScheduled(null));
     }
 
     @Test
@@ -241,9 +218,7 @@ class TierInventoryPaymentTest {
         givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL))
                 .when(processing(ORDER, later))
                 .expectSuccessfulHandlerExecution()
-                .expectNoEvents()
-                .expectScheduledDeadline(HOLD_UNTIL, ORDER)
-                .expectNoScheduledDeadline(later, ORDER);
+                .expectNoEvents();
     }
 
     @Test
@@ -270,8 +245,7 @@ class TierInventoryPaymentTest {
         givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL),
                       new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
                 .whenTimeAdvancesTo(HOLD_UNTIL.plusSeconds(1))
-                .expectDeadlinesMet()
-                .expectNoEvents();
+                .expectEvents(expiryScheduled(null));
     }
 
     // ---- RecordPaymentFailure ----
@@ -281,7 +255,7 @@ class TierInventoryPaymentTest {
         givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2))
                 .when(failure(ORDER, FAILED_AT))
                 .expectEvents(new PaymentFailed(EVENT, ORDER, DECLINED, DECLINED_MESSAGE, EXPIRES_AT, null))
-                .expectScheduledDeadline(EXPIRES_AT, ORDER);
+                .expectScheduledDeadline(EXPIRES_AT, new TierInventory.HoldsExpiry(EXPIRES_AT));
     }
 
     @Test
@@ -293,56 +267,30 @@ class TierInventoryPaymentTest {
     }
 
     @Test
-    void paymentFailure_duringProcessingBringsBackTheUsualExpiry() {
+    void paymentFailure_duringProcessingBringsBackTheUsualEnd() {
         givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL))
                 .when(failure(ORDER, FAILED_AT))
-                .expectScheduledDeadline(EXPIRES_AT, ORDER)
-                .expectScheduledDeadlineWithName(EXPIRES_AT, RESERVATION_EXPIRY)
-                .expectNoScheduledDeadline(HOLD_UNTIL, ORDER);
+                .expectEvents(new PaymentFailed(EVENT, ORDER, DECLINED, DECLINED_MESSAGE, EXPIRES_AT, null))
+                .expectScheduledDeadline(EXPIRES_AT, new TierInventory.HoldsExpiry(EXPIRES_AT));
     }
 
     @Test
-    void paymentFailure_duringProcessingCarriesTheIdOfTheRestoredExpiry() {
-        AtomicReference<String> deadlineId = new AtomicReference<>();
-
-        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL))
-                .when(failure(ORDER, FAILED_AT))
-                .expectEventsMatching(exactSequenceOf(messageWithPayload(predicate(payload -> {
-                    if (payload instanceof PaymentFailed event && event.eventId().equals(EVENT)
-                            && event.orderId().equals(ORDER) && DECLINED.equals(event.code())
-                            && DECLINED_MESSAGE.equals(event.message()) && EXPIRES_AT.equals(event.expiresAt())
-                            && event.deadlineId() != null) {
-                        deadlineId.set(event.deadlineId());
-                        return true;
-                    }
-                    return false;
-                })), andNoMore()))
-                .expectScheduledDeadlineMatching(EXPIRES_AT, predicate((DeadlineMessage<?> deadline) ->
-                        deadline.getIdentifier().equals(deadlineId.get())));
-    }
-
-    @Test
-    void paymentFailure_duringProcessingThenAConfirmationStopsTheRestoredExpiry() {
+    void paymentFailure_duringProcessingThenAConfirmationIsOnTime() {
         givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL),
                       failure(ORDER, FAILED_AT))
                 .when(new ConfirmOrder(EVENT, ORDER, FAILED_AT.plusSeconds(30)))
                 .expectEventsMatching(exactSequenceOf(messageWithPayload(
-                        orderConfirmed(ORDER, ALICE, false, generalSeats(2))), andNoMore()))
-                .expectNoScheduledDeadlines();
+                        orderConfirmed(ORDER, ALICE, false, generalSeats(2))), andNoMore()));
     }
 
     @Test
-    void paymentFailure_duringProcessingEndsIt_soStripeSettlingAgainMovesTheTimeoutAgain() {
+    void paymentFailure_duringProcessingEndsIt_soStripeSettlingAgainKeepsTheHoldAgain() {
         Instant later = HOLD_UNTIL.plus(Duration.ofMinutes(30));
 
         givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL),
                       failure(ORDER, FAILED_AT))
                 .when(processing(ORDER, later))
-                .expectEventsMatching(exactSequenceOf(messageWithPayload(predicate(payload ->
-                        payload instanceof PaymentProcessing event && event.orderId().equals(ORDER)
-                                && event.holdUntil().equals(later) && event.deadlineId() != null)), andNoMore()))
-                .expectScheduledDeadline(later, ORDER)
-                .expectNoScheduledDeadline(EXPIRES_AT, ORDER);
+                .expectEvents(new PaymentProcessing(EVENT, ORDER, later, null));
     }
 
     @Test
@@ -350,24 +298,23 @@ class TierInventoryPaymentTest {
         givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL),
                       failure(ORDER, FAILED_AT))
                 .whenTimeElapses(HOLD.plusSeconds(1))
-                .expectDeadlinesMet(ORDER)
-                .expectEvents(new ReservationExpired(EVENT, ORDER, ALICE, List.of(generalSeats(2))));
+                .expectDeadlinesMet(new TierInventory.HoldsExpiry(EXPIRES_AT))
+                .expectEvents(new ReservationExpired(EVENT, ORDER, ALICE, List.of(generalSeats(2))),
+                        expiryScheduled(null));
     }
 
     @Test
     void paymentFailure_afterTheHoldsUsualEndWhileProcessingExpiresTheOrder() {
         givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2), processing(ORDER, HOLD_UNTIL))
                 .when(failure(ORDER, EXPIRES_AT.plus(Duration.ofMinutes(10))))
-                .expectEvents(new ReservationExpired(EVENT, ORDER, ALICE, List.of(generalSeats(2))))
-                .expectNoScheduledDeadlines();
+                .expectEvents(new ReservationExpired(EVENT, ORDER, ALICE, List.of(generalSeats(2))));
     }
 
     @Test
     void paymentFailure_exactlyAtTheHoldsEndExpiresTheOrder() {
         givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, 2))
                 .when(failure(ORDER, EXPIRES_AT))
-                .expectEvents(new ReservationExpired(EVENT, ORDER, ALICE, List.of(generalSeats(2))))
-                .expectNoScheduledDeadlines();
+                .expectEvents(new ReservationExpired(EVENT, ORDER, ALICE, List.of(generalSeats(2))));
     }
 
     @Test
@@ -603,7 +550,7 @@ class TierInventoryPaymentTest {
                 .andGivenCommands(new RecordRefund(EVENT, ORDER, 2 * GENERAL_PRICE))
                 .when(reserve(ORDER_2, BOB, 2))
                 .expectEventsMatching(exactSequenceOf(messageWithPayload(
-                        holdOf(ORDER_2, BOB, generalSeats(2))), andNoMore()));
+                        holdOf(ORDER_2, BOB, generalSeats(2))), theExpiry(), andNoMore()));
     }
 
     @Test
@@ -613,7 +560,7 @@ class TierInventoryPaymentTest {
                 .andGivenCommands(new RecordRefund(EVENT, ORDER, 2 * GENERAL_PRICE))
                 .when(reserve(ORDER_2, BOB, 2))
                 .expectEventsMatching(exactSequenceOf(messageWithPayload(
-                        holdOf(ORDER_2, BOB, generalSeats(2))), andNoMore()));
+                        holdOf(ORDER_2, BOB, generalSeats(2))), theExpiry(), andNoMore()));
     }
 
     @Test
@@ -624,7 +571,7 @@ class TierInventoryPaymentTest {
                                   new RecordRefund(EVENT, ORDER, 2 * GENERAL_PRICE))
                 .when(reserve(ORDER_2, BOB, 2))
                 .expectEventsMatching(exactSequenceOf(messageWithPayload(
-                        holdOf(ORDER_2, BOB, generalSeats(2))), andNoMore()));
+                        holdOf(ORDER_2, BOB, generalSeats(2))), theExpiry(), andNoMore()));
     }
 
     @Test
@@ -659,7 +606,7 @@ class TierInventoryPaymentTest {
                                   new RecordRefund(EVENT, ORDER, 2 * GENERAL_PRICE))
                 .when(reserve(ORDER_3, CAROL, 1))
                 .expectEventsMatching(exactSequenceOf(messageWithPayload(
-                        holdOf(ORDER_3, CAROL, generalSeats(1))), andNoMore()));
+                        holdOf(ORDER_3, CAROL, generalSeats(1))), theExpiry(), andNoMore()));
     }
 
     // ---- given: the fixture's clock starts at NOW, when every reservation is requested ----

@@ -24,7 +24,6 @@ import dev.ticketing.api.rejection.MembershipRequired;
 import dev.ticketing.api.rejection.PendingOrderExists;
 import dev.ticketing.api.rejection.TierNotFound;
 import dev.ticketing.api.rejection.TierSoldOut;
-import org.axonframework.deadline.DeadlineMessage;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.TestExecutor;
 import org.hamcrest.Description;
@@ -34,16 +33,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.ticketing.command.inventory.InventoryFixtures.*;
 import static org.axonframework.test.matchers.Matchers.andNoMore;
 import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
 import static org.axonframework.test.matchers.Matchers.messageWithPayload;
 import static org.axonframework.test.matchers.Matchers.predicate;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 /**
@@ -128,7 +128,7 @@ class TierInventoryTest {
         given(inventoryCreated(generalTier(10)), new TierAdded(EVENT, balcony))
                 .when(reserve(ORDER, ALICE, lines(BALCONY, 2)))
                 .expectEventsMatching(exactSequenceOf(messageWithPayload(holdLike(
-                        reserved(ORDER, ALICE, new ReservedLine(BALCONY, 2, 4000)))), andNoMore()));
+                        reserved(ORDER, ALICE, new ReservedLine(BALCONY, 2, 4000)))), theExpiry(), andNoMore()));
     }
 
     // ---- ChangeTierCapacity ----
@@ -191,34 +191,40 @@ class TierInventoryTest {
     void reserve_aMultiTierOrderHoldsEveryLineAtTheTierPricesUntilTheHoldEnds() {
         TicketsReserved expected = new TicketsReserved(EVENT, ORDER, ALICE,
                 List.of(new ReservedLine(GENERAL, 2, 2500), new ReservedLine(VIP, 1, 9000)),
-                14_000, CURRENCY, NOW, NOW.plus(HOLD), "any scheduled deadline id");
+                14_000, CURRENCY, NOW, NOW.plus(HOLD), null);
 
         given(inventoryCreated(generalTier(10), vipTier(4)))
                 .when(reserve(ORDER, ALICE, lines(GENERAL, 2, VIP, 1)))
-                .expectEventsMatching(exactSequenceOf(messageWithPayload(holdLike(expected)), andNoMore()))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(holdLike(expected)),
+                        messageWithPayload(equalTo(expiryScheduled(EXPIRES_AT))), andNoMore()))
                 .expectResultMessagePayloadMatching(holdLike(expected));
     }
 
     @Test
-    void reserve_schedulesTheExpiryAtTheEndOfTheHold() {
+    void reserve_schedulesTheInventorysExpiryAtTheEndOfTheFirstHold() {
         given(inventoryCreated(generalTier(10)))
                 .when(reserve(ORDER, ALICE, lines(GENERAL, 2)))
-                .expectScheduledDeadlineWithName(HOLD, RESERVATION_EXPIRY)
-                .expectScheduledDeadline(NOW.plus(HOLD), ORDER);
+                .expectScheduledDeadlineWithName(HOLD, HOLDS_EXPIRY)
+                .expectScheduledDeadline(EXPIRES_AT, new TierInventory.HoldsExpiry(EXPIRES_AT));
     }
 
     @Test
-    void reserve_theHoldCarriesTheIdOfItsScheduledExpiry() {
-        AtomicReference<String> deadlineId = new AtomicReference<>();
+    void reserve_aHoldEndingAfterTheScheduledExpirySchedulesNothing() {
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, lines(GENERAL, 2)))
+                .when(new ReserveTickets(EVENT, ORDER_2, BOB, lines(GENERAL, 1), NOT_MEMBER, NOW.plusSeconds(60), HOLD))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(predicate((TicketsReserved held) ->
+                        held.orderId().equals(ORDER_2) && held.expiryDeadlineId() == null)), andNoMore()));
+    }
 
-        given(inventoryCreated(generalTier(10)))
-                .when(reserve(ORDER, ALICE, lines(GENERAL, 2)))
-                .expectEventsMatching(exactSequenceOf(messageWithPayload(predicate(payload -> {
-                    deadlineId.set(((TicketsReserved) payload).expiryDeadlineId());
-                    return true;
-                })), andNoMore()))
-                .expectScheduledDeadlineMatching(HOLD, predicate(
-                        (DeadlineMessage<?> deadline) -> deadline.getIdentifier().equals(deadlineId.get())));
+    @Test
+    void reserve_aHoldEndingBeforeTheScheduledExpiryBringsItForward() {
+        Duration shorter = Duration.ofMinutes(5);
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, lines(GENERAL, 2)))
+                .when(new ReserveTickets(EVENT, ORDER_2, BOB, lines(GENERAL, 1), NOT_MEMBER, NOW, shorter))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(predicate((TicketsReserved held) ->
+                                held.orderId().equals(ORDER_2))),
+                        messageWithPayload(equalTo(expiryScheduled(NOW.plus(shorter)))), andNoMore()))
+                .expectScheduledDeadline(NOW.plus(shorter), new TierInventory.HoldsExpiry(NOW.plus(shorter)));
     }
 
     @Test
@@ -288,7 +294,7 @@ class TierInventoryTest {
                 .when(reserve(ORDER_2, BOB, lines(VIP, 4)))
                 .expectSuccessfulHandlerExecution()
                 .expectEventsMatching(exactSequenceOf(
-                        messageWithPayload(holdLike(reserved(ORDER_2, BOB, vipSeats(4)))), andNoMore()));
+                        messageWithPayload(holdLike(reserved(ORDER_2, BOB, vipSeats(4)))), theExpiry(), andNoMore()));
     }
 
     @Test
@@ -315,8 +321,8 @@ class TierInventoryTest {
         given(membersOnlyInventoryCreated(generalTier(10)))
                 .when(new ReserveTickets(EVENT, ORDER, ALICE, lines(GENERAL, 1), MEMBER, NOW, HOLD))
                 .expectEventsMatching(exactSequenceOf(
-                        messageWithPayload(holdLike(reserved(ORDER, ALICE, generalSeats(1)))), andNoMore()))
-                .expectScheduledDeadlineWithName(HOLD, RESERVATION_EXPIRY);
+                        messageWithPayload(holdLike(reserved(ORDER, ALICE, generalSeats(1)))), theExpiry(), andNoMore()))
+                .expectScheduledDeadlineWithName(HOLD, HOLDS_EXPIRY);
     }
 
     @Test
@@ -335,7 +341,7 @@ class TierInventoryTest {
               expired(ORDER, ALICE, generalSeats(1)))
                 .when(reserve(ORDER_2, ALICE, lines(GENERAL, 1)))
                 .expectEventsMatching(exactSequenceOf(
-                        messageWithPayload(holdLike(reserved(ORDER_2, ALICE, generalSeats(1)))), andNoMore()));
+                        messageWithPayload(holdLike(reserved(ORDER_2, ALICE, generalSeats(1)))), theExpiry(), andNoMore()));
     }
 
     @Test
@@ -344,7 +350,7 @@ class TierInventoryTest {
               cancelled(ORDER, ALICE, generalSeats(1)))
                 .when(reserve(ORDER_2, ALICE, lines(GENERAL, 1)))
                 .expectEventsMatching(exactSequenceOf(
-                        messageWithPayload(holdLike(reserved(ORDER_2, ALICE, generalSeats(1)))), andNoMore()));
+                        messageWithPayload(holdLike(reserved(ORDER_2, ALICE, generalSeats(1)))), theExpiry(), andNoMore()));
     }
 
     @Test
@@ -353,7 +359,7 @@ class TierInventoryTest {
               confirmed(ORDER, ALICE, generalSeats(1)))
                 .when(reserve(ORDER_2, ALICE, lines(GENERAL, 1)))
                 .expectEventsMatching(exactSequenceOf(
-                        messageWithPayload(holdLike(reserved(ORDER_2, ALICE, generalSeats(1)))), andNoMore()));
+                        messageWithPayload(holdLike(reserved(ORDER_2, ALICE, generalSeats(1)))), theExpiry(), andNoMore()));
     }
 
     @Test
@@ -410,7 +416,7 @@ class TierInventoryTest {
                 .when(reserve(ORDER, ALICE, lines(GENERAL, 4, VIP, 2)))
                 .expectEventsMatching(exactSequenceOf(
                         messageWithPayload(holdLike(reserved(ORDER, ALICE, generalSeats(4), vipSeats(2)))),
-                        andNoMore()));
+                        theExpiry(), andNoMore()));
     }
 
     @Test
@@ -419,7 +425,7 @@ class TierInventoryTest {
               cancelled(ORDER, ALICE, generalSeats(2)))
                 .when(reserve(ORDER_2, BOB, lines(GENERAL, 2)))
                 .expectEventsMatching(exactSequenceOf(
-                        messageWithPayload(holdLike(reserved(ORDER_2, BOB, generalSeats(2)))), andNoMore()));
+                        messageWithPayload(holdLike(reserved(ORDER_2, BOB, generalSeats(2)))), theExpiry(), andNoMore()));
     }
 
     @Test
@@ -428,7 +434,7 @@ class TierInventoryTest {
               expired(ORDER, ALICE, generalSeats(2)))
                 .when(reserve(ORDER_2, BOB, lines(GENERAL, 2)))
                 .expectEventsMatching(exactSequenceOf(
-                        messageWithPayload(holdLike(reserved(ORDER_2, BOB, generalSeats(2)))), andNoMore()));
+                        messageWithPayload(holdLike(reserved(ORDER_2, BOB, generalSeats(2)))), theExpiry(), andNoMore()));
     }
 
     // ---- CancelReservation ----
@@ -444,11 +450,10 @@ class TierInventoryTest {
     }
 
     @Test
-    void cancel_unschedulesTheExpiry() {
+    void cancel_releasesTheHoldAtOnce() {
         givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, lines(GENERAL, 2)))
                 .when(new CancelReservation(EVENT, ORDER, ALICE))
-                .expectEvents(new ReservationCancelled(EVENT, ORDER, ALICE, List.of(generalSeats(2)), ALICE))
-                .expectNoScheduledDeadlines();
+                .expectEvents(new ReservationCancelled(EVENT, ORDER, ALICE, List.of(generalSeats(2)), ALICE));
     }
 
     @Test
@@ -492,9 +497,10 @@ class TierInventoryTest {
         givenCommands(createInventory(generalTier(10), vipTier(4)),
                       reserve(ORDER, ALICE, lines(GENERAL, 2, VIP, 1)))
                 .whenTimeElapses(HOLD.plusSeconds(1))
-                .expectTriggeredDeadlinesWithName(RESERVATION_EXPIRY)
-                .expectDeadlinesMet(ORDER)
-                .expectEvents(new ReservationExpired(EVENT, ORDER, ALICE, List.of(generalSeats(2), vipSeats(1))));
+                .expectTriggeredDeadlinesWithName(HOLDS_EXPIRY)
+                .expectDeadlinesMet(new TierInventory.HoldsExpiry(EXPIRES_AT))
+                .expectEvents(new ReservationExpired(EVENT, ORDER, ALICE, List.of(generalSeats(2), vipSeats(1))),
+                        expiryScheduled(null));
     }
 
     @Test
@@ -503,7 +509,46 @@ class TierInventoryTest {
                 .whenTimeElapses(HOLD.minusSeconds(1))
                 .expectDeadlinesMet()
                 .expectNoEvents()
-                .expectScheduledDeadlineWithName(Duration.ofSeconds(1), RESERVATION_EXPIRY);
+                .expectScheduledDeadlineWithName(Duration.ofSeconds(1), HOLDS_EXPIRY);
+    }
+
+    @Test
+    void expiry_endsEveryHoldDueAndLooksAgainWhenTheNextEnds() {
+        Instant secondEnds = EXPIRES_AT.plusSeconds(60);
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, lines(GENERAL, 2)),
+                      reserve(ORDER_2, BOB, lines(GENERAL, 1)),
+                      new ReserveTickets(EVENT, ORDER_3, CAROL, lines(GENERAL, 1), NOT_MEMBER, NOW.plusSeconds(60), HOLD))
+                .whenTimeElapses(HOLD.plusSeconds(1))
+                .expectDeadlinesMet(new TierInventory.HoldsExpiry(EXPIRES_AT))
+                .expectEvents(new ReservationExpired(EVENT, ORDER, ALICE, List.of(generalSeats(2))),
+                        new ReservationExpired(EVENT, ORDER_2, BOB, List.of(generalSeats(1))),
+                        expiryScheduled(secondEnds))
+                .expectScheduledDeadline(secondEnds, new TierInventory.HoldsExpiry(secondEnds));
+    }
+
+    @Test
+    void expiry_theHoldEndingLaterExpiresAtItsOwnTime() {
+        Instant secondEnds = EXPIRES_AT.plusSeconds(60);
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, lines(GENERAL, 2)),
+                      new ReserveTickets(EVENT, ORDER_2, BOB, lines(GENERAL, 1), NOT_MEMBER, NOW.plusSeconds(60), HOLD))
+                .whenTimeAdvancesTo(secondEnds)
+                .expectEvents(new ReservationExpired(EVENT, ORDER, ALICE, List.of(generalSeats(2))),
+                        expiryScheduled(secondEnds),
+                        new ReservationExpired(EVENT, ORDER_2, BOB, List.of(generalSeats(1))),
+                        expiryScheduled(null));
+    }
+
+    @Test
+    void expiry_anExpiryBroughtForwardLeavesEveryHoldExpiredOnce() {
+        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, lines(GENERAL, 2)),
+                      new ReserveTickets(EVENT, ORDER_2, BOB, lines(GENERAL, 1), NOT_MEMBER, NOW, Duration.ofMinutes(5)))
+                .whenTimeElapses(HOLD.plusSeconds(1))
+                // the earlier one expires BOB's hold and looks again at ALICE's end; the superseded
+                // one (also at ALICE's end) and that one find ALICE's hold due once
+                .expectEvents(new ReservationExpired(EVENT, ORDER_2, BOB, List.of(generalSeats(1))),
+                        expiryScheduled(EXPIRES_AT),
+                        new ReservationExpired(EVENT, ORDER, ALICE, List.of(generalSeats(2))),
+                        expiryScheduled(null));
     }
 
     @Test
@@ -511,18 +556,8 @@ class TierInventoryTest {
         givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, lines(GENERAL, 2)),
                       new CancelReservation(EVENT, ORDER, ALICE))
                 .whenTimeElapses(HOLD.plusSeconds(1))
-                .expectDeadlinesMet()
-                .expectNoEvents();
-    }
-
-    @Test
-    void expiry_firingAfterTheHoldWasAlreadyReleasedEmitsNothing() {
-        // the hold is released by an event alone, so its expiry is still scheduled and fires
-        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, lines(GENERAL, 2)))
-                .andGiven(cancelled(ORDER, ALICE, generalSeats(2)))
-                .whenTimeElapses(HOLD.plusSeconds(1))
-                .expectDeadlinesMet(ORDER)
-                .expectNoEvents();
+                .expectDeadlinesMet(new TierInventory.HoldsExpiry(EXPIRES_AT))
+                .expectEvents(expiryScheduled(null));
     }
 
     @Test
@@ -560,21 +595,11 @@ class TierInventoryTest {
     }
 
     @Test
-    void confirm_unschedulesTheExpiry() {
-        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, lines(GENERAL, 2)))
-                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
-                .expectEventsMatching(exactSequenceOf(messageWithPayload(ticketsFor(GENERAL, GENERAL)),
-                        andNoMore()))
-                .expectNoScheduledDeadlines();
-    }
-
-    @Test
     void confirm_aConfirmedOrderDoesNotExpire() {
         givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, lines(GENERAL, 2)),
                       new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
                 .whenTimeElapses(HOLD.plusSeconds(1))
-                .expectDeadlinesMet()
-                .expectNoEvents();
+                .expectEvents(expiryScheduled(null));
     }
 
     @Test

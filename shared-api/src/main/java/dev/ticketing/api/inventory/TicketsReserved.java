@@ -8,8 +8,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A hold. Carries everything a replay needs (prices, total, expiry). {@code expiryDeadlineId}
- * identifies the scheduled timeout so a cancel or a confirmation can unschedule it after a reload.
+ * A hold. Carries everything a replay needs (prices, total, expiry). {@code expiryDeadlineId} is
+ * null: the inventory's one expiry deadline ends every hold ({@link HoldsExpiryScheduled}); holds
+ * reserved before that carry the id of a timeout of their own, which a cancel or a confirmation
+ * unschedules.
  */
 @Revision("1")
 public record TicketsReserved(EventId eventId, OrderId orderId, String userId, List<ReservedLine> lines,

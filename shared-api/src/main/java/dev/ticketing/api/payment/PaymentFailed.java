@@ -7,8 +7,8 @@ import org.axonframework.serialization.Revision;
 import java.time.Instant;
 
 /**
- * An attempt failed; the order is RESERVED again until {@code expiresAt}. {@code deadlineId} is
- * the expiry deadline when one had to be scheduled anew (after processing), else null.
+ * An attempt failed; the order is RESERVED again until {@code expiresAt}. {@code deadlineId}: null;
+ * in events of earlier versions, the hold's own timeout when one was scheduled anew (after processing).
  */
 @Revision("1")
 public record PaymentFailed(EventId eventId, OrderId orderId, String code, String message, Instant expiresAt,
