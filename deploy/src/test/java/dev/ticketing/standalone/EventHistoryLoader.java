@@ -9,6 +9,7 @@ import dev.ticketing.api.OrderId;
 import dev.ticketing.api.TicketId;
 import dev.ticketing.api.TierId;
 import dev.ticketing.api.inventory.EventInventoryCreated;
+import dev.ticketing.api.inventory.HoldsExpiryScheduled;
 import dev.ticketing.api.inventory.IssuedTicket;
 import dev.ticketing.api.inventory.OrderConfirmed;
 import dev.ticketing.api.inventory.ReservationCancelled;
@@ -60,7 +61,8 @@ import java.util.regex.Pattern;
  * The history of an event on sale: created, then 20 orders of 2 General and 1 VIP; a quarter
  * cancelled by their buyer before they started to pay (a hold alone gets no payment intent), the
  * rest paid: the payment intent made when their buyer started to pay (recorded on the event's own
- * stream, as the service records it), then confirmed by Stripe with Stripe's fee: 71 events.
+ * stream, as the service records it), then confirmed by Stripe with Stripe's fee; the inventory's
+ * expiry deadline scheduled with the first hold, and its run finding every hold closed: 73 events.
  * Every order ends closed, so no deadline is owed and nothing happens to it later. The command
  * side's order directory gets each order's row too (with the paid orders' intents), as its
  * subscribing handler writes them.
@@ -101,7 +103,7 @@ final class EventHistoryLoader {
 
     private static final String AGGREGATE_TYPE = "TierInventory";
     /** Created; per order: reserved, then cancelled (5) or intent, confirmed and fee (15). */
-    private static final int EVENTS_PER_SALE = 71;
+    private static final int EVENTS_PER_SALE = 73;
     private static final int ORDERS_PER_SALE = 20;
     private static final int SALES_PER_TRANSACTION = 100;
     private static final int ROWS_PER_BATCH = 1_000;
@@ -278,9 +280,13 @@ final class EventHistoryLoader {
             Instant reservedAt = clock;
             String reserve = UUID.randomUUID().toString();
             TicketsReserved reserved = new TicketsReserved(eventId, orderId, buyer, lines, total, "usd", reservedAt,
-                    reservedAt.plus(Duration.ofMinutes(15)), UUID.randomUUID().toString());
+                    reservedAt.plus(Duration.ofMinutes(15)), null);
             events.add(row(eventId, sequence++, Map.of("userId", buyer, "causationId", reserve, "correlationId", reserve),
                     reserved));
+            if (n == 0) {
+                events.add(row(eventId, sequence++, Map.of("userId", buyer, "causationId", reserve,
+                        "correlationId", reserve), new HoldsExpiryScheduled(eventId, reserved.expiresAt())));
+            }
             boolean paid = n % 4 != 0;   // the others are cancelled before their buyer starts to pay
             String paymentIntentId = paid ? stripeId("pi_") : null;
             if (paid) {
@@ -306,6 +312,9 @@ final class EventHistoryLoader {
                 confirmedOrder = orderId.toString();
             }
         }
+        String expiry = UUID.randomUUID().toString();
+        events.add(row(eventId, sequence++, Map.of("userId", "system", "causationId", expiry, "correlationId", expiry),
+                new HoldsExpiryScheduled(eventId, null)));
         return new History(events, orders, new Sale(eventId.toString(), general.toString(), vip.toString(), confirmedOrder));
     }
 

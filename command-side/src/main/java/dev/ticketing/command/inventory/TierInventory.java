@@ -66,6 +66,7 @@ import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -99,6 +100,8 @@ public class TierInventory {
     static final String HOLDS_EXPIRY = "holds-expiry";
     /** A hold's own timeout, as holds reserved before the inventory's expiry deadline were given. */
     static final String RESERVATION_EXPIRY = "reservation-expiry";
+    /** Far longer than a deadline waits for a poll, or for another node after one died with it. */
+    static final Duration EXPIRY_OVERDUE = Duration.ofMinutes(2);
     private static final SecureRandom TICKET_CODES = new SecureRandom();
     private static final char[] CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
@@ -305,7 +308,7 @@ public class TierInventory {
         var reserved = new TicketsReserved(eventId, command.orderId(), command.userId(), lines, total, currency,
                 command.requestedAt(), expiresAt, null);
         apply(reserved, metaData); // a batch item's buyer and key, over the batch's own
-        expireHoldsBy(expiresAt, deadlineManager);
+        expireHoldsBy(expiresAt, command.requestedAt(), deadlineManager);
         return reserved;
     }
 
@@ -413,7 +416,7 @@ public class TierInventory {
             Instant holdUntil = command.holdUntil().isAfter(hold.expiresAt()) ? command.holdUntil() : hold.expiresAt();
             cancelOwnTimeout(hold, deadlineManager);
             apply(new PaymentProcessing(eventId, command.orderId(), holdUntil, null));
-            expireHoldsBy(holdUntil, deadlineManager);
+            expireHoldsBy(holdUntil, GenericEventMessage.clock.instant(), deadlineManager);
         }
     }
 
@@ -438,7 +441,7 @@ public class TierInventory {
         }
         apply(new PaymentFailed(eventId, command.orderId(), command.code(), command.message(), hold.expiresAt(),
                 null));
-        expireHoldsBy(hold.expiresAt(), deadlineManager);   // no longer kept until the end of processing
+        expireHoldsBy(hold.expiresAt(), command.at(), deadlineManager);   // no longer kept until the end of processing
     }
 
     @CommandHandler
@@ -523,9 +526,14 @@ public class TierInventory {
         }
     }
 
-    /** Makes sure the inventory's expiry deadline runs by {@code endsAt}. */
-    private void expireHoldsBy(Instant endsAt, DeadlineManager deadlineManager) {
-        if (expiryAt == null || endsAt.isBefore(expiryAt)) {
+    /**
+     * Makes sure the inventory's expiry deadline runs by {@code endsAt}. One overdue by more than
+     * {@link #EXPIRY_OVERDUE} at {@code now} is taken as lost (say, an inventory restored without
+     * its deadlines) and scheduled anew: an extra run expires nothing twice.
+     */
+    private void expireHoldsBy(Instant endsAt, Instant now, DeadlineManager deadlineManager) {
+        boolean lost = expiryAt != null && expiryAt.isBefore(now.minus(EXPIRY_OVERDUE));
+        if (expiryAt == null || endsAt.isBefore(expiryAt) || lost) {
             deadlineManager.schedule(endsAt, HOLDS_EXPIRY, new HoldsExpiry(endsAt));
             apply(new HoldsExpiryScheduled(eventId, endsAt));
         }

@@ -217,6 +217,27 @@ class TierInventoryTest {
     }
 
     @Test
+    void reserve_anExpiryLongOverdueIsTakenAsLostAndScheduledAnew() {
+        // a history whose expiry deadline never ran (an inventory restored without its deadlines)
+        Instant later = NOW.plus(Duration.ofHours(2));
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)), expiryScheduled(EXPIRES_AT))
+                .when(new ReserveTickets(EVENT, ORDER_2, BOB, lines(GENERAL, 1), NOT_MEMBER, later, HOLD))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(predicate((TicketsReserved held) ->
+                                held.orderId().equals(ORDER_2))),
+                        messageWithPayload(equalTo(expiryScheduled(later.plus(HOLD)))), andNoMore()))
+                .expectScheduledDeadline(later.plus(HOLD), new TierInventory.HoldsExpiry(later.plus(HOLD)));
+    }
+
+    @Test
+    void reserve_anExpiryDueAMomentAgoIsLeftToRun() {
+        Instant momentsLater = EXPIRES_AT.plusSeconds(30);
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)), expiryScheduled(EXPIRES_AT))
+                .when(new ReserveTickets(EVENT, ORDER_2, BOB, lines(GENERAL, 1), NOT_MEMBER, momentsLater, HOLD))
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(predicate((TicketsReserved held) ->
+                        held.orderId().equals(ORDER_2))), andNoMore()));
+    }
+
+    @Test
     void reserve_aHoldEndingBeforeTheScheduledExpiryBringsItForward() {
         Duration shorter = Duration.ofMinutes(5);
         givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, lines(GENERAL, 2)))
