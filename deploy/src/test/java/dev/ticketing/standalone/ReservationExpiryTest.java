@@ -108,9 +108,4 @@ class ReservationExpiryTest extends StandaloneOnPostgres {
         return jdbc.queryForObject("SELECT count(*) FROM scheduled_tasks WHERE position(convert_to(?, 'UTF8') in task_data) > 0",
                 Integer.class, eventId);
     }
-
-    private long storedEventsOf(String eventId, String type) {
-        return jdbc.queryForObject("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ? "
-                + "AND payloadtype LIKE ?", Long.class, eventId, "%." + type);
-    }
 }

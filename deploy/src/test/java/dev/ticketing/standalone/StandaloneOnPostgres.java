@@ -175,8 +175,9 @@ public abstract class StandaloneOnPostgres {
         return jdbc.queryForObject("SELECT count(*) FROM domainevententry", Long.class);
     }
 
-    protected long storedEventsOf(String aggregateId) {
-        return jdbc.queryForObject("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ?", Long.class,
-                aggregateId);
+    /** Events of this type (its simple name) in the aggregate's stream. */
+    protected long storedEventsOf(String aggregateId, String type) {
+        return jdbc.queryForObject("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ? "
+                + "AND payloadtype LIKE ?", Long.class, aggregateId, "%." + type);
     }
 }

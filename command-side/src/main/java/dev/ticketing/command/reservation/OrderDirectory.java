@@ -13,8 +13,12 @@ import org.axonframework.messaging.annotation.MetaDataValue;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -22,7 +26,9 @@ import java.util.UUID;
  * The command side's own index of orders: which event's inventory holds an order, whose it is,
  * its Stripe payment intent, and the Idempotency-Key it was made with, with the reservation it
  * answered so a retry can be answered the same. Written by a subscribing handler, in the very transaction that stores the
- * TicketsReserved: the unique (user, key) constraint then makes a key reserve at most once.
+ * TicketsReserved: the unique (user, key) constraint then makes a key reserve at most once. A
+ * transaction's new orders go in as one batch just before it commits (a batch of reservations is
+ * one round trip, not one per order).
  */
 @Component
 @ProcessingGroup(OrderDirectory.PROCESSING_GROUP)
@@ -31,6 +37,8 @@ public class OrderDirectory {
     public static final String PROCESSING_GROUP = "order-directory";
     static final String IDEMPOTENCY_KEY = "idempotencyKey";
     static final String REQUEST_HASH = "requestHash";
+    private static final String INSERT = "INSERT INTO order_directory (order_id, event_id, user_id, idempotency_key, "
+            + "request_hash, reservation, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
     public record Entry(OrderId orderId, EventId eventId, String userId, String requestHash, String reservation,
                         String paymentIntentId) {
@@ -53,10 +61,31 @@ public class OrderDirectory {
     void on(TicketsReserved reserved, @MetaDataValue(IDEMPOTENCY_KEY) String idempotencyKey,
             @MetaDataValue(REQUEST_HASH) String requestHash, @Timestamp Instant at)
             throws JsonProcessingException {
-        jdbc.update("INSERT INTO order_directory (order_id, event_id, user_id, idempotency_key, request_hash, "
-                        + "reservation, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                reserved.orderId().value(), reserved.eventId().value(), reserved.userId(), idempotencyKey,
-                requestHash, json.writeValueAsString(reserved), java.sql.Timestamp.from(at));
+        Object[] row = {reserved.orderId().value(), reserved.eventId().value(), reserved.userId(), idempotencyKey,
+                requestHash, json.writeValueAsString(reserved), java.sql.Timestamp.from(at)};
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            jdbc.update(INSERT, row);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = (List<Object[]>) TransactionSynchronizationManager.getResource(this);
+        if (rows == null) {
+            List<Object[]> batch = new ArrayList<>();
+            TransactionSynchronizationManager.bindResource(this, batch);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void beforeCommit(boolean readOnly) {
+                    jdbc.batchUpdate(INSERT, batch);
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResource(OrderDirectory.this);
+                }
+            });
+            rows = batch;
+        }
+        rows.add(row);
     }
 
     @EventHandler

@@ -87,7 +87,8 @@ public class ReservationService {
         }
         try {
             TicketsReserved reserved = batcher.reserve(command, metadata);
-            log.info("Reserved {} ticket(s) until {}", reserved.ticketCount(), reserved.expiresAt());
+            // DEBUG: an on-sale makes hundreds a second; the counters below are what operators watch
+            log.debug("Reserved {} ticket(s) until {}", reserved.ticketCount(), reserved.expiresAt());
             meters.counter("ticketing.reservations", "outcome", "RESERVED").increment();
             meters.counter("ticketing.tickets.reserved").increment(reserved.ticketCount());
             return new Reservation(reserved, false);

@@ -5,15 +5,22 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
+import org.springframework.data.domain.Persistable;
 
 import java.time.Instant;
 import java.util.UUID;
 
-/** One order as its buyer sees it; lines and tickets are kept as JSON text. */
+/**
+ * One order as its buyer sees it; lines and tickets are kept as JSON text. {@link Persistable}: an
+ * order made by its TicketsReserved is inserted as new, without a select first to tell.
+ */
 @Entity
 @Table(name = "order_view")
-public class OrderView {
+public class OrderView implements Persistable<UUID> {
 
     @Id
     @Column(name = "order_id")
@@ -39,6 +46,8 @@ public class OrderView {
     private String paymentStatus;
     @Column(name = "payment_last_error")
     private String paymentLastError;
+    @Transient
+    private boolean isNew;
 
     protected OrderView() {
     }
@@ -54,6 +63,23 @@ public class OrderView {
         this.totalCents = totalCents;
         this.currency = currency;
         this.lines = lines;
+        this.isNew = true;
+    }
+
+    @Override
+    public UUID getId() {
+        return orderId;
+    }
+
+    @Override
+    public boolean isNew() {
+        return isNew;
+    }
+
+    @PostLoad
+    @PostPersist
+    void stored() {
+        isNew = false;
     }
 
     void moveTo(OrderStatus status) {
