@@ -325,7 +325,9 @@ class OnSaleBenchmarkIT {
         long stripeCallsBefore = stripeCalls();
         Measured measured = measure("hot-onsale", jvms("service", service::compilationMs), service.pid(), writes);
         hotOnSale = measured;
-        System.out.println("[hot-onsale] " + lateTokens(buyers));
+        if (buyers.signedLate() > 0) {
+            System.out.println("[hot-onsale]" + lateTokens(buyers));
+        }
         hotOrders += measured.ok();
         hotTickets += tickets.sum();
         serviceRate = measured.median(Figures::perSecond);
@@ -356,7 +358,9 @@ class OnSaleBenchmarkIT {
                 () -> reservations(rowLock.baseUrl(), event, buyers, tickets, rowLockAnswer));
         Measured sameStack = measure("baseline-service", jvms("row-locking service", rowLock::compilationMs),
                 rowLock.pid(), writes);
-        System.out.println("[baseline-service] " + lateTokens(buyers));
+        if (buyers.signedLate() > 0) {
+            System.out.println("[baseline-service]" + lateTokens(buyers));
+        }
         RowLockCounts counts = rowLockCounts(schema, UUID.fromString(event.eventId()));
         System.out.println("[baseline-service] " + counts);
         rows("baseline-service", sameStack);
@@ -488,8 +492,8 @@ class OnSaleBenchmarkIT {
      * Also warms the services' HTTP paths up before their on-sales.
      */
     private void httpCeiling() throws Exception {
-        serviceCeiling = ceiling("http-ceiling", service);
-        Measured rowLockCeiling = ceiling("http-ceiling-baseline", rowLock);
+        serviceCeiling = ceiling("http-ceiling", "service", service);
+        Measured rowLockCeiling = ceiling("http-ceiling-baseline", "row-locking service", rowLock);
         result("RESULT http-ceiling requests_per_s=%.1f p50_ms=%.2f p99_ms=%.2f baseline_service_requests_per_s=%.1f "
                         + "baseline_service_p99_ms=%.2f", serviceCeiling.median(Figures::perSecond),
                 serviceCeiling.median(Figures::p50Ms), serviceCeiling.median(Figures::p99Ms),
@@ -499,10 +503,10 @@ class OnSaleBenchmarkIT {
                 + rowLockCeiling.errorSamples()).isZero();
     }
 
-    private Measured ceiling(String scenario, BenchmarkedService target) throws Exception {
+    private Measured ceiling(String scenario, String name, BenchmarkedService target) throws Exception {
         URI liveness = URI.create(target.baseUrl() + "/actuator/health/liveness");
         Load probes = new Load("liveness probes", WRITERS, () -> () -> getOk(liveness));
-        Measured measured = measure(scenario, jvms("service", target::compilationMs), target.pid(), probes);
+        Measured measured = measure(scenario, jvms(name, target::compilationMs), target.pid(), probes);
         row(scenario, "liveness probes/s (32 clients, no work)", format("%.1f", measured.median(Figures::perSecond)));
         row(scenario, "latency p50 / p99 / max (ms)", format("%.2f / %.2f / %.2f", measured.median(Figures::p50Ms),
                 measured.median(Figures::p99Ms), measured.median(Figures::maxMs)));
@@ -1223,7 +1227,7 @@ class OnSaleBenchmarkIT {
         System.out.printf("%n[benchmark] %s mode, %d writers, %d readers, %d sell-out clients%n", mode.name(), WRITERS,
                 READERS, SELLOUT_CLIENTS);
         for (String[] row : table) {
-            System.out.printf("  %-12s %-48s %s%n", row[0], row[1], row[2]);
+            System.out.printf("  %-21s %-48s %s%n", row[0], row[1], row[2]);
         }
         System.out.println();
         results.forEach(System.out::println);
