@@ -414,6 +414,10 @@ class OnSaleBenchmarkIT {
                 .as("the row-locking service's event, tiers and orders count what its clients were granted")
                 .containsOnly(tickets.sum());
         assertThat(counts.orders()).as("the row-locking service's orders").isEqualTo(sameStack.ok());
+        // the meter reads the database and the process the reservations happen in (a cost of 0 would prove nothing)
+        assertThat(List.of(sameStack.medianCost(CostMeter.Cost::rows), sameStack.medianCost(CostMeter.Cost::walBytes),
+                sameStack.medianCost(CostMeter.Cost::jvmCpuMs))).as("the row-locking service's rows, WAL bytes and "
+                + "CPU-ms per reservation").allMatch(cost -> cost > 0);
         assertSameAnswer();
         assertThat(jdbc.errors()).as("baseline errors " + jdbc.errorSamples()).isZero();
         assertThat(List.of(jdbcCounts.eventHeld(), jdbcCounts.tiersHeld(), jdbcCounts.pendingOrderTickets()))
