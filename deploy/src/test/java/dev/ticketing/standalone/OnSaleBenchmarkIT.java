@@ -572,7 +572,7 @@ class OnSaleBenchmarkIT {
             windowCosts.add(cost);
             System.out.printf(Locale.ROOT, "[%s] window %d: %s%n    per %s: %s%n", scenario, i + 1,
                     LoadGenerator.describe(figures), load.name().equals("reservations") ? "reservation" : "request",
-                    describe(cost, pid));
+                    describe(cost, jvms.keySet().iterator().next()));
         }
         Measured measured = new Measured(load.windowFigures(), List.copyOf(windowCosts),
                 format("%.1f s, %s", seconds(warmedUp), warmUp.outcome()));
@@ -585,9 +585,9 @@ class OnSaleBenchmarkIT {
         return measured;
     }
 
-    private static String describe(CostMeter.Cost cost, long pid) {
-        String jvm = pid == ProcessHandle.current().pid() ? "this JVM (the load generator with it)" : "the service's JVM";
-        return format("%.3f CPU-ms in %s, %.3f CPU-ms in PostgreSQL, %.2f rows inserted, %.2f commits, %,.0f WAL bytes",
+    /** {@code jvm}: the name of the JVM whose CPU the cost counts (the first of those warmed up). */
+    private static String describe(CostMeter.Cost cost, String jvm) {
+        return format("%.3f CPU-ms in the %s's JVM, %.3f CPU-ms in PostgreSQL, %.2f rows inserted, %.2f commits, %,.0f WAL bytes",
                 cost.jvmCpuMs(), jvm, cost.pgCpuMs(), cost.rows(), cost.commits(), cost.walBytes());
     }
 
