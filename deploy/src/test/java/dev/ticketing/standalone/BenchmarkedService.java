@@ -20,9 +20,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The packaged standalone as the benchmark runs it: a real process with {@code -Xmx512m}, like
+ * A packaged service as the benchmark runs it, the standalone or the row-locking reference
+ * ({@code deploy/rowlock-baseline}), both alike: a real process with {@code -Xmx512m}, like
  * {@link StandaloneProcess}, that also times its start until it is healthy, stops gracefully (so
- * its processors release their claims) and can be inspected by pid.
+ * the standalone's processors release their claims) and can be inspected by pid: its CPU time
+ * ({@code /proc}) and its JIT compile time (its {@code /actuator/prometheus}).
  */
 final class BenchmarkedService implements AutoCloseable {
 
@@ -30,6 +32,8 @@ final class BenchmarkedService implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
 
+    private final String name;
+    private final Path jar;
     private final Path workDir;
     private final Map<String, String> env;
     private final int port;
@@ -37,12 +41,29 @@ final class BenchmarkedService implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
 
+    /** The standalone ({@code standalone.jar}), logging to {@code standalone.log}. */
     BenchmarkedService(Path workDir, Map<String, String> env) throws IOException {
+        this("standalone", StandaloneProcess.jar(), workDir, env);
+    }
+
+    /** The jar, logging to {@code NAME.log} in {@code workDir}. */
+    BenchmarkedService(String name, Path jar, Path workDir, Map<String, String> env) throws IOException {
+        this.name = name;
+        this.jar = jar;
         this.workDir = workDir;
         this.port = freePort();
         this.env = new HashMap<>(env);
         this.env.put("SERVER_PORT", String.valueOf(port));
-        this.log = workDir.resolve("standalone.log");
+        this.log = workDir.resolve(name + ".log");
+    }
+
+    /** The row-locking reference's executable jar ({@code -Drowlock.jar}, set by the build). */
+    static Path rowLockJar() {
+        Path jar = Path.of(System.getProperty("rowlock.jar", "rowlock-baseline/target/rowlock-baseline-exec.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("Build the row-locking reference first (mvn package): " + jar);
+        }
+        return jar.toAbsolutePath();
     }
 
     /** More environment for the start (what is only known once the service's port is). */
@@ -54,12 +75,12 @@ final class BenchmarkedService implements AutoCloseable {
     Duration start() throws IOException, InterruptedException {
         long started = System.nanoTime();
         List<String> command = new ArrayList<>(List.of(tool("java"), "-Xmx512m"));
-        // -Dbenchmark.jfr=FILE: the service records itself with Java Flight Recorder (profile settings)
+        // -Dbenchmark.jfr=FILE: the standalone records itself with Java Flight Recorder (profile settings)
         String jfr = System.getProperty("benchmark.jfr", "");
-        if (!jfr.isBlank()) {
+        if (!jfr.isBlank() && name.equals("standalone")) {
             command.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr).toAbsolutePath());
         }
-        command.addAll(List.of("-jar", StandaloneProcess.jar().toString()));
+        command.addAll(List.of("-jar", jar.toString()));
         var builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
@@ -130,6 +151,18 @@ final class BenchmarkedService implements AutoCloseable {
         }
         double bytes = heapPools.stream().mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
         return bytes / (1024 * 1024);
+    }
+
+    /** The JIT's compile time so far (ms), from the service's own metrics ({@code jvm_compilation_time_ms_total}). */
+    long compilationMs() throws IOException, InterruptedException {
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/prometheus"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return (long) metrics.body().lines()
+                .filter(line -> line.startsWith("jvm_compilation_time_ms_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .reduce(Double::sum)
+                .orElseThrow(() -> new IllegalStateException("No jvm_compilation_time_ms_total in " + name
+                        + "'s /actuator/prometheus: " + metrics.statusCode()));
     }
 
     /** How many lines of the service's log contain {@code text}. */

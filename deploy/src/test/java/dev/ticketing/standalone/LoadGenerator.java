@@ -13,12 +13,14 @@ import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Closed-loop load: each thread sends one request after the other. A timed run has a warm-up
- * (not counted) and a measured window; an open-ended run goes on until every thread says it is
- * done. Latencies of the measured requests go into an HdrHistogram per thread (no contention),
- * merged at the end. Progress is printed every 2 seconds.
+ * (not counted) and one or more measured windows, one after the other while the load goes on; an
+ * open-ended run goes on until every thread says it is done. Latencies of the measured requests go
+ * into an HdrHistogram per thread and window (no contention), merged at the end. Progress is
+ * printed every 2 seconds.
  */
 final class LoadGenerator {
 
@@ -37,10 +39,40 @@ final class LoadGenerator {
         }
     }
 
-    /** What one load did: all its requests, and the rate and latencies of those in the measured window. */
-    record Figures(String name, long ok, long refused, long errors, long measured, double perSecond, double p50Ms,
-                   double p99Ms, double maxMs, List<String> errorSamples) {
+    /**
+     * What one load did: all its requests ({@code ok}, {@code refused}, {@code errors}: warm-up and every
+     * window), and those of one measured window: how many ended in it, how many of them went OK
+     * ({@code windowOk}), over how many seconds, their rate and latencies.
+     */
+    record Figures(String name, long ok, long refused, long errors, long measured, long windowOk, double seconds,
+                   double perSecond, double p50Ms, double p99Ms, double maxMs, List<String> errorSamples) {
     }
+
+    /** When a warm-up is over; asked every 50 ms while it runs. */
+    interface WarmUp {
+        boolean done(Duration elapsed) throws Exception;
+    }
+
+    /** Told when each measured window starts and ends (the load running), e.g. to read what it costs. */
+    interface WindowWatcher {
+        void started(int window) throws Exception;
+
+        void ended(int window) throws Exception;
+    }
+
+    static WarmUp fixed(Duration warmUp) {
+        return elapsed -> elapsed.compareTo(warmUp) >= 0;
+    }
+
+    private static final WindowWatcher NOBODY = new WindowWatcher() {
+        @Override
+        public void started(int window) {
+        }
+
+        @Override
+        public void ended(int window) {
+        }
+    };
 
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
     private static final int ERROR_SAMPLES = 5;
@@ -55,12 +87,12 @@ final class LoadGenerator {
         private final LongAdder ok = new LongAdder();
         private final LongAdder refused = new LongAdder();
         private final LongAdder errors = new LongAdder();
-        private final LongAdder measuredOk = new LongAdder();
-        private final List<Histogram> histograms = Collections.synchronizedList(new ArrayList<>());
+        private LongAdder[] measuredOk;
+        private final List<Histogram[]> histograms = Collections.synchronizedList(new ArrayList<>());
         private final Queue<String> errorSamples = new ConcurrentLinkedQueue<>();
         private final LongAccumulator lastOkNanos = new LongAccumulator(Math::max, Long.MIN_VALUE);
         private long previousDone;
-        private Figures figures;
+        private List<Figures> figures;
 
         Load(String name, int threads, Supplier<Request> perThread) {
             this.name = name;
@@ -68,7 +100,20 @@ final class LoadGenerator {
             this.perThread = perThread;
         }
 
+        String name() {
+            return name;
+        }
+
+        /** The figures of a run with one measured window. */
         Figures figures() {
+            if (figures.size() != 1) {
+                throw new IllegalStateException(name + " was measured in " + figures.size() + " windows: windowFigures()");
+            }
+            return figures.get(0);
+        }
+
+        /** The figures of each measured window, in order. */
+        List<Figures> windowFigures() {
             return figures;
         }
 
@@ -96,40 +141,81 @@ final class LoadGenerator {
                     name, done, ok.sum(), refused.sum(), rate, errors.sum());
         }
 
-        private void finish(double measuredSeconds) {
-            Histogram all = new Histogram(3);
-            histograms.forEach(all::add);
-            figures = new Figures(name, ok.sum(), refused.sum(), errors.sum(), all.getTotalCount(),
-                    measuredOk.sum() / measuredSeconds, all.getValueAtPercentile(50) / 1000.0,
-                    all.getValueAtPercentile(99) / 1000.0, all.getMaxValue() / 1000.0, List.copyOf(errorSamples));
+        private void finish(double[] windowSeconds) {
+            List<Figures> windows = new ArrayList<>();
+            for (int window = 0; window < windowSeconds.length; window++) {
+                Histogram all = new Histogram(3);
+                for (Histogram[] thread : histograms) {
+                    all.add(thread[window]);
+                }
+                long windowOk = measuredOk[window].sum();
+                windows.add(new Figures(name, ok.sum(), refused.sum(), errors.sum(), all.getTotalCount(), windowOk,
+                        windowSeconds[window], windowOk / windowSeconds[window], all.getValueAtPercentile(50) / 1000.0,
+                        all.getValueAtPercentile(99) / 1000.0, all.getMaxValue() / 1000.0, List.copyOf(errorSamples)));
+            }
+            figures = List.copyOf(windows);
         }
     }
 
     private final String scenario;
     private final List<Load> loads;
+    private final int windows;
     private volatile Phase phase;
+    /** The measured window requests that end now count in. */
+    private volatile int window;
     private long lastProgress = System.nanoTime();
 
-    private LoadGenerator(String scenario, List<Load> loads, Phase first) {
+    private LoadGenerator(String scenario, List<Load> loads, Phase first, int windows) {
         this.scenario = scenario;
         this.loads = loads;
         this.phase = first;
+        this.windows = windows;
     }
 
     /** Warm-up, then the measured window; the figures count the window only. */
-    static void timed(String scenario, Duration warmUp, Duration window, Load... loads) throws InterruptedException {
-        LoadGenerator run = new LoadGenerator(scenario, List.of(loads), Phase.WARM_UP);
+    static void timed(String scenario, Duration warmUp, Duration window, Load... loads) throws Exception {
+        windows(scenario, fixed(warmUp), window, 1, NOBODY, loads);
+    }
+
+    /**
+     * A warm-up until {@code warmUp} says it is done, then {@code count} measured windows of
+     * {@code window} one after the other, the load going on throughout; {@code watcher} is told
+     * when each starts and ends. Returns how long the warm-up lasted; the figures are per window
+     * ({@link Load#windowFigures()}).
+     */
+    static Duration windows(String scenario, WarmUp warmUp, Duration window, int count, WindowWatcher watcher,
+                            Load... loads) throws Exception {
+        LoadGenerator run = new LoadGenerator(scenario, List.of(loads), Phase.WARM_UP, count);
         List<Thread> threads = run.startThreads();
-        run.progressUntil(System.nanoTime() + warmUp.toNanos(), "warm-up", threads);
-        long windowStart = System.nanoTime();
-        run.phase = Phase.MEASURED;
-        run.progressUntil(windowStart + window.toNanos(), "measured", threads);
-        run.phase = Phase.STOPPED;
-        double seconds = (System.nanoTime() - windowStart) / 1e9;
-        for (Thread thread : threads) {
-            thread.join();
+        double[] seconds = new double[count];
+        long warmUpStart = System.nanoTime();
+        Duration warmedUp;
+        try {
+            while (!warmUp.done(Duration.ofNanos(System.nanoTime() - warmUpStart))
+                    && threads.stream().anyMatch(Thread::isAlive)) {
+                run.progressUntil(System.nanoTime() + 50_000_000L, "warm-up", threads, warmUpStart);
+            }
+            warmedUp = Duration.ofNanos(System.nanoTime() - warmUpStart);
+            // the watcher is told right after each switch, while the load goes on (past the last window too)
+            for (int i = 0; i < count; i++) {
+                long windowStart = System.nanoTime();
+                run.window = i;
+                run.phase = Phase.MEASURED;
+                watcher.started(i);
+                run.progressUntil(windowStart + window.toNanos(), count == 1 ? "measured" : "window " + (i + 1), threads,
+                        windowStart);
+                run.window = count;   // no window: what ends now is not measured
+                seconds[i] = (System.nanoTime() - windowStart) / 1e9;
+                watcher.ended(i);
+            }
+        } finally {
+            run.phase = Phase.STOPPED;
+            for (Thread thread : threads) {
+                thread.join();
+            }
         }
         run.finish(seconds);
+        return warmedUp;
     }
 
     /**
@@ -137,29 +223,30 @@ final class LoadGenerator {
      * requests are measured; the rate is over the whole run. Returns whether every thread was done.
      */
     static boolean untilDone(String scenario, Duration atMost, Load... loads) throws InterruptedException {
-        LoadGenerator run = new LoadGenerator(scenario, List.of(loads), Phase.MEASURED);
+        LoadGenerator run = new LoadGenerator(scenario, List.of(loads), Phase.MEASURED, 1);
         long started = System.nanoTime();
         List<Thread> threads = run.startThreads();
-        run.progressUntil(started + atMost.toNanos(), "running", threads);
+        run.progressUntil(started + atMost.toNanos(), "running", threads, started);
         boolean allDone = threads.stream().noneMatch(Thread::isAlive);
         run.phase = Phase.STOPPED;
         for (Thread thread : threads) {
             thread.join();
         }
-        run.finish((System.nanoTime() - started) / 1e9);
+        run.finish(new double[]{(System.nanoTime() - started) / 1e9});
         return allDone;
     }
 
-    private void finish(double measuredSeconds) {
-        loads.forEach(load -> load.finish(measuredSeconds));
+    private void finish(double[] windowSeconds) {
+        loads.forEach(load -> load.finish(windowSeconds));
     }
 
     private List<Thread> startThreads() {
         List<Thread> threads = new ArrayList<>();
         for (Load load : loads) {
+            load.measuredOk = IntStream.range(0, windows).mapToObj(i -> new LongAdder()).toArray(LongAdder[]::new);
             for (int i = 0; i < load.threads; i++) {
                 Request request = load.perThread.get();
-                Histogram latencies = new Histogram(3);
+                Histogram[] latencies = IntStream.range(0, windows).mapToObj(w -> new Histogram(3)).toArray(Histogram[]::new);
                 load.histograms.add(latencies);
                 Thread thread = new Thread(() -> sendUntilStopped(load, request, latencies), scenario + "-" + load.name + "-" + i);
                 thread.setDaemon(true);
@@ -170,7 +257,7 @@ final class LoadGenerator {
         return threads;
     }
 
-    private void sendUntilStopped(Load load, Request request, Histogram latencies) {
+    private void sendUntilStopped(Load load, Request request, Histogram[] latencies) {
         while (phase != Phase.STOPPED) {
             long started = System.nanoTime();
             Outcome outcome = null;
@@ -186,25 +273,26 @@ final class LoadGenerator {
             if (outcome == Outcome.DONE) {
                 return;
             }
-            boolean measured = phase == Phase.MEASURED;   // by when it ended: a window counts what it completed
+            int window = this.window;
+            // by when it ended: a window counts what it completed
+            boolean measured = phase == Phase.MEASURED && window < windows;
             if (outcome == Outcome.OK) {
                 load.ok.increment();
                 load.lastOkNanos.accumulate(ended);
                 if (measured) {
-                    load.measuredOk.increment();
+                    load.measuredOk[window].increment();
                 }
             } else if (outcome == Outcome.REFUSED) {
                 load.refused.increment();
             }
             if (measured) {
-                latencies.recordValue(Math.max(1, (ended - started) / 1_000));
+                latencies[window].recordValue(Math.max(1, (ended - started) / 1_000));
             }
         }
     }
 
     /** Prints progress every 2 s (across phases) until {@code deadline} or until every thread has ended. */
-    private void progressUntil(long deadline, String label, List<Thread> threads) throws InterruptedException {
-        long phaseStart = System.nanoTime();
+    private void progressUntil(long deadline, String label, List<Thread> threads, long phaseStart) throws InterruptedException {
         while (System.nanoTime() < deadline && threads.stream().anyMatch(Thread::isAlive)) {
             Thread.sleep(50);
             long now = System.nanoTime();
