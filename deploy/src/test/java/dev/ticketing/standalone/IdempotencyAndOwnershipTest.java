@@ -40,6 +40,44 @@ class IdempotencyAndOwnershipTest extends StandaloneOnPostgres {
     }
 
     @Test
+    void aRetryAfterTheHoldEndedStillGetsTheOriginalOrder_andHoldsNothingMore() throws Exception {
+        // no hold of the buyer is left to refuse the retry: the directory's unique key does, and
+        // other buyers' reservations decided with it are unharmed
+        JsonNode event = createEvent(null, false, "General", 2500, 10);
+        String eventId = event.path("eventId").asText();
+        String bob = buyer();
+        var headers = Map.of("Idempotency-Key", "checkout-44");
+        var body = selections(tierId(event, 0), 2);
+        ApiClient.Response first = api.post("/api/v1/events/" + eventId + "/orders", bob, body, headers);
+        assertThat(first.status()).isEqualTo(201);
+        String orderId = first.body().path("orderId").asText();
+        assertThat(api.post("/api/v1/orders/" + orderId + "/cancel", bob, Map.of()).status()).isEqualTo(200);
+
+        List<ApiClient.Response> others = new ArrayList<>();
+        ApiClient.Response again;
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            Future<ApiClient.Response> retry = pool.submit(() ->
+                    api.post("/api/v1/events/" + eventId + "/orders", bob, body, headers));
+            List<Future<ApiClient.Response>> rest = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                rest.add(pool.submit(() -> reserve(buyer(), eventId, tierId(event, 0), 1)));
+            }
+            again = retry.get();
+            for (Future<ApiClient.Response> other : rest) {
+                others.add(other.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.body().path("orderId").asText()).isEqualTo(orderId);
+        assertThat(others).allSatisfy(other -> assertThat(other.status()).as(other.toString()).isEqualTo(201));
+        assertThat(storedEventsOf(eventId, "TicketsReserved")).as("the original and the three others").isEqualTo(4);
+        assertThat(awaitAvailability(eventId, 3, 0).path("available").asInt()).isEqualTo(7);
+    }
+
+    @Test
     void sameKeyWithAnotherBodyIsRefusedAndChangesNothing() {
         JsonNode event = createEvent(null, false, "General", 2500, 10);
         String eventId = event.path("eventId").asText();

@@ -68,12 +68,9 @@ public class ReservationService {
 
     public Reservation reserve(EventId eventId, CurrentUser buyer, List<TicketRequest> lines, String idempotencyKey) {
         String requestHash = idempotencyKey == null ? null : requestHash(eventId, lines);
-        if (idempotencyKey != null) {
-            Optional<Reservation> earlier = replay(buyer, idempotencyKey, requestHash);
-            if (earlier.isPresent()) {
-                return earlier.get();
-            }
-        }
+        // No look-up first: a key used before fails the reservation (the buyer's live hold, or the
+        // directory's unique key at commit), and the earlier answer is found then. A retry is rare;
+        // every reservation of an on-sale would pay for the look-up.
         OrderId orderId = OrderId.random();
         MDC.put("orderId", orderId.toString());
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
