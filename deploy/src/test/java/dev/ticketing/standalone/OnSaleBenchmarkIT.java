@@ -91,7 +91,7 @@ class OnSaleBenchmarkIT {
             return switch (mode) {
                 case "short" -> new Mode(mode, Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(2),
                         Duration.ofSeconds(3), 3, 20_000, 5_000, 0);
-                case "full" -> new Mode(mode, Duration.ofSeconds(10), Duration.ofMinutes(3), Duration.ofSeconds(5),
+                case "full" -> new Mode(mode, Duration.ofSeconds(10), Duration.ofMinutes(3), Duration.ofSeconds(15),
                         Duration.ofSeconds(30), 3, 250_000, 100_000, 1_000_000);
                 default -> throw new IllegalArgumentException("benchmark.mode is short or full, not " + mode);
             };
