@@ -263,7 +263,8 @@ class OnSaleBenchmarkIT {
             EventHistoryLoader history = new EventHistoryLoader(serviceSchema);
             assertThat(history.differencesFrom(store.connection(), reference.eventId()))
                     .as("the synthetic history is in the form the service writes").isEmpty();
-            List<EventHistoryLoader.Sale> synthetic = mode.storeAtLeast() > 0 ? appendHistory(history) : List.of();
+            List<EventHistoryLoader.Sale> synthetic = mode.storeAtLeast() > 0 && selected("replay")
+                    ? appendHistory(history) : List.of();
 
             // started after the history (the full mode's takes minutes), and idle but for its own scenarios
             Duration rowLockStartup = rowLock.start();
@@ -295,12 +296,26 @@ class OnSaleBenchmarkIT {
     }
 
     /**
+     * {@code -Dbenchmark.scenarios=http-ceiling,hot-onsale,baseline} runs only those (baseline
+     * compares with hot-onsale, so it needs it); without it, all of them. The full mode's store of a
+     * million events is made only for the replay scenario.
+     */
+    private static boolean selected(String scenario) {
+        String chosen = System.getProperty("benchmark.scenarios", "");
+        return chosen.isBlank() || List.of(chosen.split(",")).contains(scenario);
+    }
+
+    /**
      * Runs one scenario. Its figures are recorded before its checks, and a failed check does not
      * stop the benchmark while the service runs: it is reported, the test fails at the end, and
      * the hot event's counts start again from the event store (a request that failed may or may
      * not have reserved), so the next scenarios check only what they do themselves.
      */
     private void scenario(String name, Scenario scenario) throws Exception {
+        if (!selected(name)) {
+            System.out.println("[" + name + "] not selected (-Dbenchmark.scenarios)");
+            return;
+        }
         try {
             scenario.run();
         } catch (AssertionError failed) {
