@@ -145,6 +145,8 @@ class OnSaleBenchmarkIT {
     private static final String STRIPE_WEBHOOK_SECRET = "whsec_benchmark";
     private static final int WRITERS = 32;
     private static final int READERS = 8;
+    /** How often the reads scenario compares the availability read model's position with the store's head. */
+    private static final Duration LAG_SAMPLED_EVERY = Duration.ofMillis(50);
     private static final int SELLOUT_CLIENTS = 64;
     private static final int HOT_TIERS = 4;
     private static final int HOT_TIER_CAPACITY = 1_000_000;
@@ -189,6 +191,7 @@ class OnSaleBenchmarkIT {
     private final Path resultsFile = StandaloneProcess.jar().getParent().resolve("benchmark-results.txt");
 
     private BenchmarkedService service;
+    private TestDatabase.Schema serviceSchema;
     private ApiClient api;
     /** The row-locking design on the same stack, as a process like the service; its tables in the baseline's schema. */
     private BenchmarkedService rowLock;
@@ -250,6 +253,7 @@ class OnSaleBenchmarkIT {
                     "STRIPE_PUBLISHABLE_KEY", "pk_test_benchmark", "STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET,
                     "STRIPE_API_BASE", stripeBase));
             service = started;
+            this.serviceSchema = serviceSchema;
             store = database;
             api = service.api();
             Duration startup = service.start();
@@ -646,21 +650,29 @@ class OnSaleBenchmarkIT {
         URI availability = URI.create(service.baseUrl() + "/api/v1/events/" + hot.eventId() + "/availability");
         Load reads = new Load("availability reads", READERS, () -> () -> getOk(availability));
         long stripeCallsBefore = stripeCalls();
-        LoadGenerator.timed("reads", mode.warmUp(), mode.window(), writes, reads);
+        var lag = new ReadModelLag(serviceSchema, "availability", LAG_SAMPLED_EVERY, Duration.ofSeconds(30));
+        LoadGenerator.windows("reads", LoadGenerator.fixed(mode.warmUp()), mode.window(), 1, lag, writes, reads);
         Figures writing = writes.figures();
         Figures reading = reads.figures();
+        ReadModelLag.Figures behind = lag.figures();
         System.out.println("[reads] " + LoadGenerator.describe(reading));
         System.out.println("[reads] " + LoadGenerator.describe(writing) + lateTokens(buyers));
+        System.out.printf(Locale.ROOT, "[reads] the availability read model behind the store: p50 %.0f ms, p99 %.0f ms, "
+                + "max %.0f ms (%d samples, one every %d ms)%n", behind.p50Ms(), behind.p99Ms(), behind.maxMs(),
+                behind.samples(), LAG_SAMPLED_EVERY.toMillis());
         hotOrders += writing.ok();
         hotTickets += tickets.sum();
         row("reads", "reads/s", format("%.1f", reading.perSecond()));
         row("reads", "read latency p50 / p99 / max (ms)", format("%.2f / %.2f / %.2f", reading.p50Ms(), reading.p99Ms(), reading.maxMs()));
         row("reads", "reservations/s meanwhile", format("%.1f", writing.perSecond()));
+        row("reads", "availability read model behind the store p50 / p99 / max (ms)",
+                format("%.0f / %.0f / %.0f", behind.p50Ms(), behind.p99Ms(), behind.maxMs()));
         awaitProcessors("reads", PROCESSORS);
         StripeCalls stripe = stripeCallsSince("reads", stripeCallsBefore, writing.ok());
         hotEventStripeCalls += stripe.calls();
-        result("RESULT reads reads_per_s=%.1f p99_ms=%.2f writes_per_s=%.1f stripe_calls_per_hold=%.3f",
-                reading.perSecond(), reading.p99Ms(), writing.perSecond(), stripe.perHold());
+        result("RESULT reads reads_per_s=%.1f p99_ms=%.2f writes_per_s=%.1f lag_p99_ms=%.0f lag_max_ms=%.0f "
+                        + "stripe_calls_per_hold=%.3f", reading.perSecond(), reading.p99Ms(), writing.perSecond(),
+                behind.p99Ms(), behind.maxMs(), stripe.perHold());
         assertThat(reading.errors()).as("availability reads " + reading.errorSamples()).isZero();
         assertThat(writing.errors()).as("reservations while reading " + writing.errorSamples()).isZero();
         assertHotEventAgrees("reads");

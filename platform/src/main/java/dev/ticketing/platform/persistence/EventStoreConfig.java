@@ -83,8 +83,12 @@ public class EventStoreConfig {
                                           PersistenceExceptionResolver persistenceExceptionResolver,
                                           org.axonframework.config.Configuration configuration,
                                           ConnectionProvider axonConnectionProvider,
-                                          TransactionManager transactionManager) {
+                                          TransactionManager transactionManager,
+                                          @Value("${ticketing.events.fetch-batch:1000}") int fetchBatch) {
         return JdbcEventStorageEngine.builder()
+                // events read per query, by a processor behind the head (a replay) and by an
+                // inventory loading its events since the last snapshot (Axon's default: 100)
+                .batchSize(fetchBatch)
                 .snapshotSerializer(defaultSerializer)
                 .eventSerializer(eventSerializer)
                 .upcasterChain(configuration.upcasterChain())
