@@ -97,7 +97,9 @@ public class LedgerProjection {
         if (Arrays.stream(lines).allMatch(line -> line.getDebitCents() == 0 && line.getCreditCents() == 0)) {
             return;
         }
-        if (replay.isReplay() || !entries.existsById(entryId)) {
+        // findById, not existsById: a query would first flush every entry of the batch so far (and
+        // dirty-check them all), per entry; a look-up by id needs no flush
+        if (replay.isReplay() || entries.findById(entryId).isEmpty()) {
             entries.save(new LedgerEntry(entryId, orderId.value(), eventId.value(), at, description, List.of(lines)));
         }
     }
