@@ -18,7 +18,7 @@ import java.util.List;
 final class ReadModelLag implements LoadGenerator.WindowWatcher {
 
     /** The lag's percentiles over the window, and how many samples they are of. */
-    record Figures(String projection, int samples, double p50Ms, double p99Ms, double maxMs) {
+    record Figures(int samples, double p50Ms, double p99Ms, double maxMs) {
     }
 
     private record Sample(long atNanos, long head, long position, boolean inWindow) {
@@ -31,7 +31,8 @@ final class ReadModelLag implements LoadGenerator.WindowWatcher {
     private final List<Sample> samples = new ArrayList<>();
     private volatile boolean measuring;
     private Thread sampler;
-    private Exception failure;
+    /** Set by the sampler; read after it ended, or after waiting for it in vain. */
+    private volatile Exception failure;
 
     ReadModelLag(TestDatabase.Schema schema, String projection, Duration every, Duration catchUpAtMost) {
         this.schema = schema;
@@ -111,7 +112,7 @@ final class ReadModelLag implements LoadGenerator.WindowWatcher {
             lags[n++] = taken.get(caught).atNanos() - read.atNanos();
         }
         Arrays.sort(lags, 0, n);
-        return new Figures(projection, n, percentile(lags, n, 0.50), percentile(lags, n, 0.99),
+        return new Figures(n, percentile(lags, n, 0.50), percentile(lags, n, 0.99),
                 n == 0 ? Double.NaN : lags[n - 1] / 1e6);
     }
 
