@@ -10,13 +10,17 @@ import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * Closed-loop load: each thread sends one request after the other. A timed run has a warm-up
+ * Load by threads: in a closed loop each thread sends one request after the other; a paced load's
+ * threads send at a fixed rate together, whatever the answers take (open loop: a slow service
+ * does not slow its callers down), and a request's latency counts from when it was due, so a
+ * stall shows in the tail instead of in fewer requests. A timed run has a warm-up
  * (not counted) and one or more measured windows, one after the other while the load goes on; an
  * open-ended run goes on until every thread says it is done. Latencies of the measured requests go
  * into an HdrHistogram per thread and window (no contention), merged at the end. Progress is
@@ -84,6 +88,8 @@ final class LoadGenerator {
         private final String name;
         private final int threads;
         private final Supplier<Request> perThread;
+        /** Paced: the time between two requests of one thread; 0: closed loop. */
+        private final long intervalNanos;
         private final LongAdder ok = new LongAdder();
         private final LongAdder refused = new LongAdder();
         private final LongAdder errors = new LongAdder();
@@ -95,9 +101,22 @@ final class LoadGenerator {
         private List<Figures> figures;
 
         Load(String name, int threads, Supplier<Request> perThread) {
+            this(name, threads, 0, perThread);
+        }
+
+        private Load(String name, int threads, long intervalNanos, Supplier<Request> perThread) {
             this.name = name;
             this.threads = threads;
+            this.intervalNanos = intervalNanos;
             this.perThread = perThread;
+        }
+
+        /** {@code perSecond} requests a second from {@code threads} threads together, open loop. */
+        static Load paced(String name, int threads, double perSecond, Supplier<Request> perThread) {
+            if (!(perSecond > 0)) {
+                throw new IllegalArgumentException("a paced load needs a rate above 0, not " + perSecond);
+            }
+            return new Load(name, threads, Math.round(threads * 1e9 / perSecond), perThread);
         }
 
         String name() {
@@ -244,11 +263,14 @@ final class LoadGenerator {
         List<Thread> threads = new ArrayList<>();
         for (Load load : loads) {
             load.measuredOk = IntStream.range(0, windows).mapToObj(i -> new LongAdder()).toArray(LongAdder[]::new);
+            long firstDue = System.nanoTime();
             for (int i = 0; i < load.threads; i++) {
                 Request request = load.perThread.get();
                 Histogram[] latencies = IntStream.range(0, windows).mapToObj(w -> new Histogram(3)).toArray(Histogram[]::new);
                 load.histograms.add(latencies);
-                Thread thread = new Thread(() -> sendUntilStopped(load, request, latencies), scenario + "-" + load.name + "-" + i);
+                // a paced load's threads take turns: thread i starts i intervals/threads after the first
+                long due = firstDue + load.intervalNanos * i / load.threads;
+                Thread thread = new Thread(() -> sendUntilStopped(load, request, latencies, due), scenario + "-" + load.name + "-" + i);
                 thread.setDaemon(true);
                 threads.add(thread);
             }
@@ -257,9 +279,22 @@ final class LoadGenerator {
         return threads;
     }
 
-    private void sendUntilStopped(Load load, Request request, Histogram[] latencies) {
+    private void sendUntilStopped(Load load, Request request, Histogram[] latencies, long firstDue) {
+        long due = firstDue;
         while (phase != Phase.STOPPED) {
             long started = System.nanoTime();
+            if (load.intervalNanos > 0) {
+                // late (the previous answer took longer than the interval): send at once, timed from when it was due
+                while (started < due && phase != Phase.STOPPED) {
+                    LockSupport.parkNanos(due - started);
+                    started = System.nanoTime();
+                }
+                if (phase == Phase.STOPPED) {
+                    return;
+                }
+                started = due;
+                due += load.intervalNanos;
+            }
             Outcome outcome = null;
             try {
                 outcome = request.send();
