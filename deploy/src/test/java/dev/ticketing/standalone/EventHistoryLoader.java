@@ -220,19 +220,22 @@ final class EventHistoryLoader {
     }
 
     /**
-     * How the synthetic rows differ from those the service wrote for {@code aggregateId}, payload
+     * How the synthetic rows differ from those the service wrote for event {@code eventId} (its own
+     * stream and its orders' payment streams), payload
      * type by payload type: the aggregate type, the revision, the JSON of payload and metadata
      * (the same fields in the same order, the same kinds of value: number, UUID, instant, ...)
      * and the form of the timestamp. Empty when they agree and every synthetic type was compared
      * (the service's {@code PaymentIntentCreated} too: an order of that event must have been paid).
      */
-    List<String> differencesFrom(Connection service, String aggregateId) throws SQLException {
+    List<String> differencesFrom(Connection service, String eventId) throws SQLException {
         Map<String, Row> specimens = new LinkedHashMap<>();
         historyOfOneSale().events().forEach(row -> specimens.putIfAbsent(row.payloadType(), row));
         List<String> differences = new ArrayList<>();
         try (PreparedStatement query = service.prepareStatement("SELECT type, metaData, payload, payloadRevision, "
-                + "payloadType, timeStamp FROM DomainEventEntry WHERE aggregateIdentifier = ? ORDER BY globalIndex")) {
-            query.setString(1, aggregateId);
+                + "payloadType, timeStamp FROM DomainEventEntry WHERE aggregateIdentifier = ? OR aggregateIdentifier IN "
+                + "(SELECT order_id::text FROM order_directory WHERE event_id = ?::uuid) ORDER BY globalIndex")) {
+            query.setString(1, eventId);
+            query.setString(2, eventId);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     Row specimen = specimens.remove(rows.getString("payloadType"));
@@ -306,9 +309,9 @@ final class EventHistoryLoader {
                 events.add(row(eventId, sequence++, Map.of("userId", "stripe", "causationId", UUID.randomUUID().toString(),
                         "correlationId", stripeId("evt_")), new OrderConfirmed(eventId, orderId, buyer, lines, total, "usd",
                         tickets, clock, false)));
-                events.add(row(eventId, sequence++, Map.of("userId", "stripe", "causationId", UUID.randomUUID().toString(),
-                        "correlationId", stripeId("evt_")), new StripeFeeRecorded(eventId, orderId, stripeId("txn_"),
-                        Math.round(total * 0.029) + 30, "usd")));
+                events.add(row("OrderPayment", orderId.toString(), 0, Map.of("userId", "stripe", "causationId",
+                        UUID.randomUUID().toString(), "correlationId", stripeId("evt_")), new StripeFeeRecorded(eventId,
+                        orderId, stripeId("txn_"), Math.round(total * 0.029) + 30, "usd")));
                 confirmedOrder = orderId.toString();
             }
         }

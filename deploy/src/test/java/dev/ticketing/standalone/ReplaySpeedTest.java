@@ -101,7 +101,8 @@ class ReplaySpeedTest extends ReplaySupport {
         TierId general = TierId.random();
         TierId vip = TierId.random();
         List<EventMessage<?>> history = new ArrayList<>();
-        history.add(event(eventId, history.size(), "organiser", new EventInventoryCreated(eventId, "Gala " + eventId,
+        long sequence = 0;   // of the event's stream; each fee is on its order's own
+        history.add(event(eventId, sequence++, "organiser", new EventInventoryCreated(eventId, "Gala " + eventId,
                 START.plus(Duration.ofDays(200)), "usd", 100, false, 10,
                 List.of(new TierSpec(general, "General", 2500, 80), new TierSpec(vip, "VIP", 9000, 30)))));
         for (int n = 0; n < ORDERS_PER_EVENT; n++) {
@@ -110,18 +111,19 @@ class ReplaySpeedTest extends ReplaySupport {
             List<ReservedLine> lines = List.of(new ReservedLine(general, 2, 2500), new ReservedLine(vip, 1, 9000));
             long total = 2 * 2500 + 9000;
             Instant reservedAt = now();
-            history.add(event(eventId, history.size(), buyer, new TicketsReserved(eventId, orderId, buyer, lines, total,
+            history.add(event(eventId, sequence++, buyer, new TicketsReserved(eventId, orderId, buyer, lines, total,
                     "usd", reservedAt, reservedAt.plus(Duration.ofMinutes(15)), "deadline-" + orderId)));
             if (n % 4 == 0) {
-                history.add(event(eventId, history.size(), buyer,
+                history.add(event(eventId, sequence++, buyer,
                         new ReservationCancelled(eventId, orderId, buyer, lines, buyer)));
             } else {
                 List<IssuedTicket> tickets = List.of(new IssuedTicket(TicketId.random(), general, code()),
                         new IssuedTicket(TicketId.random(), general, code()), new IssuedTicket(TicketId.random(), vip, code()));
-                history.add(event(eventId, history.size(), "stripe", new OrderConfirmed(eventId, orderId, buyer, lines,
+                history.add(event(eventId, sequence++, "stripe", new OrderConfirmed(eventId, orderId, buyer, lines,
                         total, "usd", tickets, now(), false)));
-                history.add(event(eventId, history.size(), "stripe", new StripeFeeRecorded(eventId, orderId,
-                        "txn_" + orderId, Math.round(total * 0.029) + 30, "usd")));
+                history.add(new GenericDomainEventMessage<>("OrderPayment", orderId.toString(), 0,
+                        new StripeFeeRecorded(eventId, orderId, "txn_" + orderId, Math.round(total * 0.029) + 30, "usd"),
+                        Map.of("userId", "stripe"), UUID.randomUUID().toString(), now()));
             }
         }
         return history;

@@ -58,7 +58,7 @@ class WebhookDeliveryTest extends StandaloneOnPostgres {
         // give stragglers time, then count: one confirmation, one revenue entry, one fee entry
         await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
         assertThat(eventsOfType(eventId, "OrderConfirmed")).isEqualTo(1);
-        assertThat(eventsOfType(eventId, "StripeFeeRecorded")).isEqualTo(1);
+        assertThat(eventsOfType(orderId, "StripeFeeRecorded")).as("on the order's payment stream").isEqualTo(1);
         JsonNode entries = api.get("/api/v1/ledger/entries?orderId=" + orderId, AUDITOR).body();
         assertThat(entries).hasSize(2);
         assertThat(awaitAvailability(eventId, 0, 2).path("available").asInt()).isEqualTo(8);

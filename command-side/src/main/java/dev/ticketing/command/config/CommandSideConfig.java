@@ -97,12 +97,12 @@ public class CommandSideConfig {
             throws SQLException {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);   // joins the unit of work's transaction
         boolean postgres = Databases.isPostgreSql(dataSource);
+        LatestStoredSequence latestStored = new LatestStoredSequence(dataSource);
         return new CaffeineAggregateCache(size, aggregateId -> {
             if (postgres) {
                 jdbc.queryForList("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", aggregateId);
             }
-            return jdbc.queryForObject("SELECT max(sequenceNumber) FROM DomainEventEntry WHERE aggregateIdentifier = ?",
-                    Long.class, aggregateId);
+            return latestStored.apply(aggregateId);
         });
     }
 

@@ -37,11 +37,9 @@ import dev.ticketing.api.payment.RecordPaymentIntent;
 import dev.ticketing.api.payment.RecordPaymentRefusal;
 import dev.ticketing.api.payment.RecordRefund;
 import dev.ticketing.api.payment.RecordRefundRefusal;
-import dev.ticketing.api.payment.RecordStripeFee;
 import dev.ticketing.api.payment.RefundRefused;
 import dev.ticketing.api.payment.RefundRequested;
 import dev.ticketing.api.payment.RequestRefund;
-import dev.ticketing.api.payment.StripeFeeRecorded;
 import dev.ticketing.api.rejection.CapacityBelowCommitted;
 import dev.ticketing.api.rejection.EventAtCapacity;
 import dev.ticketing.api.rejection.InvalidRequest;
@@ -76,7 +74,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 import java.util.Comparator;
 
@@ -90,7 +87,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * are read by Jackson for snapshots, hence the field visibility. The revision names the snapshot's shape: a snapshot of
  * another revision is passed over (the inventory is then loaded from its events).
  */
-@Revision("5")
+@Revision("6")
 @Aggregate(snapshotTriggerDefinition = "tierInventorySnapshotTrigger", cache = "tierInventoryCache")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
@@ -118,7 +115,6 @@ public class TierInventory {
     private Map<String, UUID> holdByUser = new HashMap<>();
     /** Orders no longer held, with what a late payment or a refund needs to decide. */
     private Map<UUID, ClosedOrder> closed = new HashMap<>();
-    private Set<UUID> feesRecorded = new HashSet<>();
     private int heldTotal;
     private int soldTotal;
     /** When the scheduled {@link #HOLDS_EXPIRY} runs; null when none is scheduled. */
@@ -445,16 +441,6 @@ public class TierInventory {
     }
 
     @CommandHandler
-    public void handle(RecordStripeFee command) {
-        UUID orderId = command.orderId().value();
-        boolean known = holds.containsKey(orderId) || closed.containsKey(orderId);
-        if (known && !feesRecorded.contains(orderId)) {
-            apply(new StripeFeeRecorded(eventId, command.orderId(), command.balanceTransactionId(), command.feeCents(),
-                    command.currency()));
-        }
-    }
-
-    @CommandHandler
     public void handle(RequestRefund command) {
         ClosedOrder order = closed.get(command.orderId().value());
         if (order != null && order.outcome() == Outcome.REFUND_REQUESTED) {
@@ -633,11 +619,6 @@ public class TierInventory {
     void on(PaymentFailed event) {
         holds.computeIfPresent(event.orderId().value(), (id, hold) -> hold.settling(null,
                 event.deadlineId() != null ? event.deadlineId() : hold.deadlineId()));
-    }
-
-    @EventSourcingHandler
-    void on(StripeFeeRecorded event) {
-        feesRecorded.add(event.orderId().value());
     }
 
     @EventSourcingHandler

@@ -15,7 +15,6 @@ import dev.ticketing.api.payment.PaymentIntentCreated;
 import dev.ticketing.api.payment.PaymentProcessing;
 import dev.ticketing.api.payment.RecordPaymentFailure;
 import dev.ticketing.api.payment.RecordRefund;
-import dev.ticketing.api.payment.RecordStripeFee;
 import dev.ticketing.api.payment.RefundRequested;
 import dev.ticketing.api.payment.RequestRefund;
 import dev.ticketing.api.payment.StripeFeeRecorded;
@@ -51,7 +50,6 @@ import static org.axonframework.test.matchers.Matchers.predicate;
 class TierInventoryPaymentTest {
 
     private static final String INTENT = "pi_0001";
-    private static final String BALANCE_TRANSACTION = "txn_0001";
 
     /** Until when a hold lasts while Stripe settles its payment: well after its usual end. */
     private static final Instant HOLD_UNTIL = NOW.plus(Duration.ofHours(1));
@@ -352,42 +350,15 @@ class TierInventoryPaymentTest {
                 .expectNoEvents();
     }
 
-    // ---- RecordStripeFee ----
+    // ---- stored events the inventory no longer handles ----
 
     @Test
-    void recordStripeFee_emitsStripeFeeRecorded() {
-        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
-              confirmed(ORDER, ALICE, generalSeats(2)))
-                .when(new RecordStripeFee(EVENT, ORDER, BALANCE_TRANSACTION, 170, CURRENCY))
-                .expectEvents(new StripeFeeRecorded(EVENT, ORDER, BALANCE_TRANSACTION, 170, CURRENCY));
-    }
-
-    @Test
-    void recordStripeFee_ofAnUnknownOrderIsIgnored() {
-        given(inventoryCreated(generalTier(10)))
-                .when(new RecordStripeFee(EVENT, UNKNOWN_ORDER, BALANCE_TRANSACTION, 170, CURRENCY))
-                .expectSuccessfulHandlerExecution()
-                .expectNoEvents();
-    }
-
-    @Test
-    void recordStripeFee_isRecordedOncePerOrder() {
+    void aStripeFeeInTheInventorysOwnStreamIsPassedOver() {
         given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
               confirmed(ORDER, ALICE, generalSeats(2)),
-              new StripeFeeRecorded(EVENT, ORDER, BALANCE_TRANSACTION, 170, CURRENCY))
-                .when(new RecordStripeFee(EVENT, ORDER, BALANCE_TRANSACTION, 170, CURRENCY))
-                .expectSuccessfulHandlerExecution()
-                .expectNoEvents();
-    }
-
-    @Test
-    void recordStripeFee_theFeeOfAnotherOrderIsItsOwn() {
-        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
-              confirmed(ORDER, ALICE, generalSeats(2)), reserved(ORDER_2, BOB, generalSeats(1)),
-              confirmed(ORDER_2, BOB, generalSeats(1)),
-              new StripeFeeRecorded(EVENT, ORDER, BALANCE_TRANSACTION, 170, CURRENCY))
-                .when(new RecordStripeFee(EVENT, ORDER_2, "txn_0002", 95, CURRENCY))
-                .expectEvents(new StripeFeeRecorded(EVENT, ORDER_2, "txn_0002", 95, CURRENCY));
+              new StripeFeeRecorded(EVENT, ORDER, "txn_0001", 170, CURRENCY))
+                .when(new RequestRefund(EVENT, ORDER, ORGANISER))
+                .expectSuccessfulHandlerExecution();
     }
 
     // ---- RequestRefund ----

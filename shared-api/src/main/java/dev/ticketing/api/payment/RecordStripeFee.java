@@ -4,7 +4,7 @@ import dev.ticketing.api.EventId;
 import dev.ticketing.api.OrderId;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-/** Stripe's fee for an order's charge, from its balance transaction. */
-public record RecordStripeFee(@TargetAggregateIdentifier EventId eventId, OrderId orderId,
+/** Stripe's fee for an order's charge, from its balance transaction: recorded on the order's payment. */
+public record RecordStripeFee(EventId eventId, @TargetAggregateIdentifier OrderId orderId,
                               String balanceTransactionId, long feeCents, String currency) {
 }
