@@ -72,7 +72,7 @@ final class BenchmarkedService implements AutoCloseable {
     }
 
     /**
-     * The standalone as the README says to start it fast: extracted, with its class data archive
+     * The standalone as docs/operations.md says to start it fast: extracted, with its class data archive
      * ({@code mvn package} makes both); any other service as its jar.
      */
     private List<String> launch() {

@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 20 orders: a quarter cancelled, the rest confirmed with Stripe's fee) appended straight to the
  * event store, then the availability and ledger projections replayed through the API. Excluded
  * from the default run (tag "benchmark"); run it with
- * {@code mvn -o test -Dgroups=benchmark -Dtest=ReplaySpeedTest}.
+ * the command in docs/testing.md.
  * <p>
  * The payment saga is stopped first: it would call the Stripe stand-in for every reservation,
  * which is not what is measured; so the application is closed afterwards.
