@@ -100,8 +100,10 @@ class SplitSidesTest {
                 .path("payment").path("paymentIntentId").asText()
                 .equals(payment.body().path("paymentIntentId").asText()));
 
-        // and the command side serves no reads, the query side no writes
-        assertThat(commands.get("/api/v1/events/" + eventId + "/availability", null).status()).isEqualTo(404);
+        // and the command side serves no reads, the query side no writes (a path a side does not open
+        // to everyone needs a token there, so an anonymous read on the command side is refused first)
+        assertThat(commands.get("/api/v1/events/" + eventId + "/availability", buyer).status()).isEqualTo(404);
+        assertThat(commands.get("/api/v1/events/" + eventId + "/availability", null).status()).isEqualTo(401);
         assertThat(queries.post("/api/v1/orders/" + orderId + "/cancel", buyer, Map.of()).status()).isEqualTo(404);
     }
 

@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import dev.ticketing.platform.problem.ProblemWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -27,8 +28,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 
 /**
- * Bearer JWTs on every endpoint but the public reads (availability, payment config, health,
- * OpenAPI) and the dev token issuer. Roles come from the {@code roles} claim. Refusals are
+ * Bearer JWTs on every endpoint but the public ones: health, OpenAPI, the dev token issuer and
+ * those each side's {@link AccessRules} open. Roles come from the {@code roles} claim. Refusals are
  * problem+json with {@code UNAUTHENTICATED} / {@code FORBIDDEN}.
  */
 @Configuration
@@ -39,23 +40,18 @@ public class SecurityConfig {
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, ProblemWriter problems,
-                                    JwtAuthenticationConverter jwtAuthenticationConverter) throws Exception {
+                                    JwtAuthenticationConverter jwtAuthenticationConverter,
+                                    ObjectProvider<AccessRules> sidesRules) throws Exception {
         http.csrf(csrf -> csrf.disable())
             .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-            .authorizeHttpRequests(auth -> auth
-                .requestMatchers(HttpMethod.GET, "/api/v1/events", "/api/v1/events/*/availability",
-                        "/api/v1/events/*/availability/stream", "/api/v1/payment-config").permitAll()
-                .requestMatchers(HttpMethod.POST, "/api/v1/dev/tokens", "/api/v1/stripe/webhook").permitAll()
-                .requestMatchers("/actuator/health/**", "/actuator/prometheus", "/v3/api-docs/**",
-                        "/swagger-ui/**", "/swagger-ui.html", "/error").permitAll()
-                // organisers manage events; checked here so a buyer's request is refused before its body is read
-                .requestMatchers(HttpMethod.POST, "/api/v1/events", "/api/v1/events/*/tiers").hasRole(Roles.ORGANIZER)
-                .requestMatchers(HttpMethod.PATCH, "/api/v1/events/*/tiers/*").hasRole(Roles.ORGANIZER)
-                .requestMatchers(HttpMethod.POST, "/api/v1/orders/*/refund").hasRole(Roles.ORGANIZER)
-                .requestMatchers("/api/v1/ledger/**").hasAnyRole(Roles.ORGANIZER, Roles.AUDITOR)
-                .requestMatchers("/api/v1/audit/**").hasRole(Roles.AUDITOR)
-                .requestMatchers("/api/**").authenticated()
-                .anyRequest().permitAll())
+            .authorizeHttpRequests(auth -> {
+                auth.requestMatchers(HttpMethod.POST, "/api/v1/dev/tokens").permitAll()
+                    .requestMatchers("/actuator/health/**", "/actuator/prometheus", "/v3/api-docs/**",
+                            "/swagger-ui/**", "/swagger-ui.html", "/error").permitAll();
+                sidesRules.orderedStream().forEach(rules -> rules.apply(auth));
+                auth.requestMatchers("/api/**").authenticated()
+                    .anyRequest().permitAll();
+            })
             .oauth2ResourceServer(rs -> rs
                 .jwt(jwt -> jwt.jwtAuthenticationConverter(jwtAuthenticationConverter))
                 .authenticationEntryPoint((request, response, e) -> problems.write(response, 401, "UNAUTHENTICATED",
