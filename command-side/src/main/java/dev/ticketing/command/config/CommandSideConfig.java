@@ -4,6 +4,7 @@ import dev.ticketing.command.inventory.GrowingSnapshotTrigger;
 import dev.ticketing.command.payment.PaymentSaga;
 import dev.ticketing.command.payment.StripeSettings;
 import dev.ticketing.command.reservation.OrderDirectory;
+import dev.ticketing.command.reservation.ReservationProperties;
 import dev.ticketing.platform.persistence.Databases;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.transaction.TransactionManager;

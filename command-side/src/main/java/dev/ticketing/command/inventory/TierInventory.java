@@ -52,7 +52,6 @@ import dev.ticketing.api.rejection.PendingOrderExists;
 import dev.ticketing.api.rejection.Rejection;
 import dev.ticketing.api.rejection.TierNotFound;
 import dev.ticketing.api.rejection.TierSoldOut;
-import dev.ticketing.command.payment.ChargeableAmounts;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.messaging.MetaData;

@@ -11,7 +11,6 @@ import dev.ticketing.api.rejection.Forbidden;
 import dev.ticketing.api.rejection.IdempotencyKeyReused;
 import dev.ticketing.api.rejection.OrderNotFound;
 import dev.ticketing.api.rejection.Rejection;
-import dev.ticketing.command.config.ReservationProperties;
 import dev.ticketing.command.inventory.InventoryCommands;
 import dev.ticketing.platform.security.CurrentUser;
 import dev.ticketing.platform.security.Roles;

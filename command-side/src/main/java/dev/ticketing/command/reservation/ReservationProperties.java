@@ -1,4 +1,4 @@
-package dev.ticketing.command.config;
+package dev.ticketing.command.reservation;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 

@@ -1,4 +1,4 @@
-package dev.ticketing.command.payment;
+package dev.ticketing.command.inventory;
 
 import java.math.BigDecimal;
 import java.text.DecimalFormat;

@@ -1,4 +1,4 @@
-package dev.ticketing.command.payment;
+package dev.ticketing.command.inventory;
 
 import org.junit.jupiter.api.Test;
 
