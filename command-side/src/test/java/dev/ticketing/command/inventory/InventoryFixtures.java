@@ -22,6 +22,9 @@ import dev.ticketing.api.rejection.OrderNotConfirmable;
 import dev.ticketing.api.rejection.OrderNotRefundable;
 import dev.ticketing.api.rejection.Rejection;
 import org.axonframework.messaging.Message;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.aggregate.TestExecutor;
+import org.junit.jupiter.api.BeforeEach;
 import org.hamcrest.Description;
 import org.hamcrest.Matcher;
 import org.hamcrest.TypeSafeDiagnosingMatcher;
@@ -39,14 +42,28 @@ import static org.axonframework.test.matchers.Matchers.messageWithPayload;
 import static org.hamcrest.Matchers.equalTo;
 
 /**
- * What the {@link TierInventory} fixture tests share: the ids, the event's settings, the commands and
+ * What the {@link TierInventory} fixture tests share: their fixture and its clock, the ids, the event's settings, the commands and
  * given events they build, and the matchers they expect with. Every reservation is requested at
  * {@link #NOW}, so every hold ends at {@link #EXPIRES_AT}; the tests start their fixture's clock at
  * {@code NOW} too.
  */
-final class InventoryFixtures {
+abstract class InventoryFixtures {
 
-    private InventoryFixtures() {
+    protected AggregateTestFixture<TierInventory> fixture;
+
+    @BeforeEach
+    void newFixture() {
+        fixture = new AggregateTestFixture<>(TierInventory.class);
+    }
+
+    // ---- given: the fixture's clock starts at NOW, when every reservation is requested ----
+
+    protected TestExecutor<TierInventory> given(Object... events) {
+        return fixture.givenCurrentTime(NOW).andGiven(events);
+    }
+
+    protected TestExecutor<TierInventory> givenCommands(Object... commands) {
+        return fixture.givenCurrentTime(NOW).andGivenCommands(commands);
     }
 
     // ---- ids ----

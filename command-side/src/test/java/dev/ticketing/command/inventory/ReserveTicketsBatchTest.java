@@ -7,8 +7,6 @@ import dev.ticketing.api.inventory.TicketsReserved;
 import dev.ticketing.api.rejection.PendingOrderExists;
 import dev.ticketing.api.rejection.TierSoldOut;
 import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.test.aggregate.AggregateTestFixture;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -22,14 +20,7 @@ import static org.axonframework.test.matchers.Matchers.predicate;
  * Group commit: several buyers' reservations decided in one unit of work, each exactly as if it
  * had come alone, each answered on its own.
  */
-class ReserveTicketsBatchTest {
-
-    private AggregateTestFixture<TierInventory> fixture;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new AggregateTestFixture<>(TierInventory.class);
-    }
+class ReserveTicketsBatchTest extends InventoryFixtures {
 
     @Test
     void eachItemIsDecidedInOrderAndARefusalLeavesTheOthersStanding() {

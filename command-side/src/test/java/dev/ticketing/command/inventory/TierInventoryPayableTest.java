@@ -18,9 +18,6 @@ import dev.ticketing.api.payment.RefundRequested;
 import dev.ticketing.api.payment.RequestRefund;
 import dev.ticketing.api.rejection.OrderNotPayable;
 import dev.ticketing.api.rejection.TierSoldOut;
-import org.axonframework.test.aggregate.AggregateTestFixture;
-import org.axonframework.test.aggregate.TestExecutor;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -38,19 +35,12 @@ import static org.axonframework.test.matchers.Matchers.predicate;
  * intent is recorded once per live hold, Stripe's refusals end what they must, and tier prices are
  * ones Stripe can charge.
  */
-class TierInventoryPayableTest {
+class TierInventoryPayableTest extends InventoryFixtures {
 
     private static final String INTENT = "pi_0001";
     private static final TierId FREE = new TierId(UUID.fromString("0000000a-0000-4000-8000-000000000009"));
     private static final String TOO_LARGE = "amount_too_large";
     private static final String TOO_LARGE_REASON = "Stripe cannot take this payment (Amount must be no more than $999,999.99)";
-
-    private AggregateTestFixture<TierInventory> fixture;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new AggregateTestFixture<>(TierInventory.class);
-    }
 
     // ---- free orders ----
 
@@ -227,13 +217,5 @@ class TierInventoryPayableTest {
 
     private static TierSpec freeTier(int capacity) {
         return new TierSpec(FREE, "Free", 0, capacity);
-    }
-
-    private TestExecutor<TierInventory> given(Object... events) {
-        return fixture.givenCurrentTime(NOW).andGiven(events);
-    }
-
-    private TestExecutor<TierInventory> givenCommands(Object... commands) {
-        return fixture.givenCurrentTime(NOW).andGivenCommands(commands);
     }
 }

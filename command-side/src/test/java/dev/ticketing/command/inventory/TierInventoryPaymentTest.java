@@ -20,17 +20,15 @@ import dev.ticketing.api.payment.RequestRefund;
 import dev.ticketing.api.payment.StripeFeeRecorded;
 import dev.ticketing.api.rejection.EventAtCapacity;
 import dev.ticketing.api.rejection.TierSoldOut;
-import org.axonframework.test.aggregate.AggregateTestFixture;
-import org.axonframework.test.aggregate.TestExecutor;
 import org.hamcrest.Description;
 import org.hamcrest.Matcher;
 import org.hamcrest.TypeSafeDiagnosingMatcher;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -47,7 +45,7 @@ import static org.axonframework.test.matchers.Matchers.predicate;
  * hold ends at {@link InventoryFixtures#EXPIRES_AT}, when the inventory's expiry deadline runs. Tests
  * about deadlines build the aggregate from commands, so that its deadline is really scheduled.
  */
-class TierInventoryPaymentTest {
+class TierInventoryPaymentTest extends InventoryFixtures {
 
     private static final String INTENT = "pi_0001";
 
@@ -57,13 +55,6 @@ class TierInventoryPaymentTest {
     private static final String DECLINED = "card_declined";
     private static final String DECLINED_MESSAGE = "Your card was declined.";
 
-    private AggregateTestFixture<TierInventory> fixture;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new AggregateTestFixture<>(TierInventory.class);
-    }
-
     // ---- ConfirmOrder ----
 
     @Test
@@ -71,7 +62,10 @@ class TierInventoryPaymentTest {
         given(inventoryCreated(generalTier(10), vipTier(4)), reserved(ORDER, ALICE, generalSeats(2), vipSeats(1)))
                 .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
                 .expectEventsMatching(exactSequenceOf(messageWithPayload(
-                        orderConfirmed(ORDER, ALICE, false, generalSeats(2), vipSeats(1))), andNoMore()));
+                        orderConfirmed(ORDER, ALICE, false, generalSeats(2), vipSeats(1))), andNoMore()))
+                .expectResultMessagePayloadMatching(predicate(
+                        (OrderConfirmed confirmed) -> confirmed.orderId().equals(ORDER)
+                                && confirmed.confirmedAt().equals(CONFIRMED_AT)));
     }
 
     @Test
@@ -162,6 +156,39 @@ class TierInventoryPaymentTest {
                 .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
                 .expectEventsMatching(exactSequenceOf(messageWithPayload(
                         orderConfirmed(ORDER, ALICE, false, generalSeats(2))), andNoMore()));
+    }
+
+    @Test
+    void confirmOrder_issuesOneTicketPerSeatWithDistinctCodes() {
+        given(inventoryCreated(generalTier(10), vipTier(4)), reserved(ORDER, ALICE, generalSeats(2), vipSeats(1)))
+                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
+                .expectEventsMatching(exactSequenceOf(
+                        messageWithPayload(ticketsFor(GENERAL, GENERAL, VIP)), andNoMore()));
+    }
+
+    @Test
+    void confirmOrder_afterCancellationWithTheSeatsGoneIsRefused() {
+        given(inventoryCreated(generalTier(2)), reserved(ORDER, ALICE, generalSeats(2)),
+              cancelled(ORDER, ALICE, generalSeats(2)), reserved(ORDER_2, BOB, generalSeats(1)))
+                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
+                .expectEvents(new LatePaymentRefused(EVENT, ORDER, ALICE, 2 * GENERAL_PRICE, CURRENCY));
+    }
+
+    @Test
+    void confirmOrder_aRepeatOfAnOnTimeSaleChangesNothing() {
+        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
+              confirmed(ORDER, ALICE, generalSeats(2)))
+                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void confirmOrder_anUnknownOrderIsNotConfirmable() {
+        given(inventoryCreated(generalTier(10)))
+                .when(new ConfirmOrder(EVENT, UNKNOWN_ORDER, CONFIRMED_AT))
+                .expectException(orderNotConfirmable(UNKNOWN_ORDER))
+                .expectNoEvents();
     }
 
     // ---- a hold the buyer started to pay ----
@@ -580,16 +607,6 @@ class TierInventoryPaymentTest {
                         holdOf(ORDER_3, CAROL, generalSeats(1))), theExpiry(), andNoMore()));
     }
 
-    // ---- given: the fixture's clock starts at NOW, when every reservation is requested ----
-
-    private TestExecutor<TierInventory> given(Object... events) {
-        return fixture.givenCurrentTime(NOW).andGiven(events);
-    }
-
-    private TestExecutor<TierInventory> givenCommands(Object... commands) {
-        return fixture.givenCurrentTime(NOW).andGivenCommands(commands);
-    }
-
     // ---- commands ----
 
     private static MarkPaymentProcessing processing(OrderId orderId, Instant holdUntil) {
@@ -612,6 +629,35 @@ class TierInventoryPaymentTest {
     }
 
     // ---- matchers ----
+
+    /** An OrderConfirmed with one ticket per seat, of these tiers in order, with distinct ids and codes. */
+    private static Matcher<Object> ticketsFor(TierId... tierOfEachSeat) {
+        return new TypeSafeDiagnosingMatcher<>() {
+            @Override
+            protected boolean matchesSafely(Object item, Description mismatch) {
+                if (!(item instanceof OrderConfirmed confirmed)) {
+                    mismatch.appendText("was ").appendValue(item);
+                    return false;
+                }
+                List<IssuedTicket> tickets = confirmed.tickets();
+                boolean tiers = tickets.stream().map(IssuedTicket::tierId).toList().equals(List.of(tierOfEachSeat));
+                boolean codes = tickets.stream().allMatch(t -> t.code() != null && !t.code().isBlank())
+                        && new HashSet<>(tickets.stream().map(IssuedTicket::code).toList()).size() == tickets.size();
+                boolean ids = tickets.stream().allMatch(t -> t.ticketId() != null)
+                        && new HashSet<>(tickets.stream().map(IssuedTicket::ticketId).toList()).size() == tickets.size();
+                if (!(tiers && codes && ids)) {
+                    mismatch.appendText("tickets were ").appendValue(tickets);
+                }
+                return tiers && codes && ids;
+            }
+
+            @Override
+            public void describeTo(Description description) {
+                description.appendText("OrderConfirmed with tickets of tiers ").appendValueList("[", ", ", "]",
+                        tierOfEachSeat).appendText(", distinct non-blank codes and distinct ticket ids");
+            }
+        };
+    }
 
     /**
      * An OrderConfirmed of these lines at their total, on time or late, with one ticket per seat of

@@ -1,14 +1,10 @@
 package dev.ticketing.command.inventory;
 
-import dev.ticketing.api.TierId;
 import dev.ticketing.api.inventory.AddTier;
 import dev.ticketing.api.inventory.CancelReservation;
 import dev.ticketing.api.inventory.ChangeTierCapacity;
-import dev.ticketing.api.inventory.ConfirmOrder;
 import dev.ticketing.api.inventory.CreateEventInventory;
 import dev.ticketing.api.inventory.EventInventoryCreated;
-import dev.ticketing.api.inventory.IssuedTicket;
-import dev.ticketing.api.inventory.OrderConfirmed;
 import dev.ticketing.api.inventory.ReservationCancelled;
 import dev.ticketing.api.inventory.ReservationExpired;
 import dev.ticketing.api.inventory.ReserveTickets;
@@ -17,24 +13,16 @@ import dev.ticketing.api.inventory.TicketsReserved;
 import dev.ticketing.api.inventory.TierAdded;
 import dev.ticketing.api.inventory.TierCapacityChanged;
 import dev.ticketing.api.inventory.TierSpec;
-import dev.ticketing.api.payment.LatePaymentRefused;
 import dev.ticketing.api.rejection.CapacityBelowCommitted;
 import dev.ticketing.api.rejection.EventAtCapacity;
 import dev.ticketing.api.rejection.MembershipRequired;
 import dev.ticketing.api.rejection.PendingOrderExists;
 import dev.ticketing.api.rejection.TierNotFound;
 import dev.ticketing.api.rejection.TierSoldOut;
-import org.axonframework.test.aggregate.AggregateTestFixture;
-import org.axonframework.test.aggregate.TestExecutor;
-import org.hamcrest.Description;
-import org.hamcrest.Matcher;
-import org.hamcrest.TypeSafeDiagnosingMatcher;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -51,14 +39,7 @@ import static org.hamcrest.Matchers.startsWith;
  * {@link InventoryFixtures#NOW}, which is also when every reservation is requested, so the holds expire
  * at {@code NOW + HOLD} both in the events and in the fixture's deadline manager.
  */
-class TierInventoryTest {
-
-    private AggregateTestFixture<TierInventory> fixture;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new AggregateTestFixture<>(TierInventory.class);
-    }
+class TierInventoryTest extends InventoryFixtures {
 
     // ---- CreateEventInventory ----
     @Test
@@ -588,123 +569,5 @@ class TierInventoryTest {
                 .when(reserve(ORDER_2, BOB, lines(GENERAL, 2)))
                 .expectEventsMatching(exactSequenceOf(
                         messageWithPayload(holdLike(reserved(ORDER_2, BOB, generalSeats(2)))), andNoMore()));
-    }
-
-    // ---- ConfirmOrder ----
-    @Test
-    void confirm_ofALiveHoldSellsItsLinesAtTheHeldTotal() {
-        given(inventoryCreated(generalTier(10), vipTier(4)), reserved(ORDER, ALICE, generalSeats(2), vipSeats(1)))
-                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
-                .expectEventsMatching(exactSequenceOf(messageWithPayload(predicate((OrderConfirmed confirmed) ->
-                        confirmed.eventId().equals(EVENT)
-                                && confirmed.orderId().equals(ORDER)
-                                && confirmed.userId().equals(ALICE)
-                                && confirmed.lines().equals(List.of(generalSeats(2), vipSeats(1)))
-                                && confirmed.totalCents() == 14_000
-                                && confirmed.currency().equals(CURRENCY)
-                                && confirmed.confirmedAt().equals(CONFIRMED_AT))), andNoMore()))
-                .expectResultMessagePayloadMatching(predicate(
-                        (OrderConfirmed confirmed) -> confirmed.orderId().equals(ORDER)));
-    }
-
-    @Test
-    void confirm_issuesOneTicketPerSeatWithDistinctCodes() {
-        given(inventoryCreated(generalTier(10), vipTier(4)), reserved(ORDER, ALICE, generalSeats(2), vipSeats(1)))
-                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
-                .expectEventsMatching(exactSequenceOf(
-                        messageWithPayload(ticketsFor(GENERAL, GENERAL, VIP)), andNoMore()));
-    }
-
-    @Test
-    void confirm_aConfirmedOrderDoesNotExpire() {
-        givenCommands(createInventory(generalTier(10)), reserve(ORDER, ALICE, lines(GENERAL, 2)),
-                      new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
-                .whenTimeElapses(HOLD.plusSeconds(1))
-                .expectEvents(expiryScheduled(null));
-    }
-
-    @Test
-    void confirm_aPaymentAfterExpiryIsHonouredWhileTheSeatsAreFree() {
-        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
-              expired(ORDER, ALICE, generalSeats(2)))
-                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
-                .expectEventsMatching(exactSequenceOf(messageWithPayload(predicate(payload ->
-                        payload instanceof OrderConfirmed confirmed && confirmed.late()
-                                && confirmed.lines().equals(List.of(generalSeats(2)))
-                                && confirmed.tickets().size() == 2)), andNoMore()));
-    }
-
-    @Test
-    void confirm_aLatePaymentForSeatsSoldMeanwhileIsRefusedForARefund() {
-        given(inventoryCreated(generalTier(2)), reserved(ORDER, ALICE, generalSeats(2)),
-              cancelled(ORDER, ALICE, generalSeats(2)), reserved(ORDER_2, BOB, generalSeats(1)))
-                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
-                .expectEvents(new LatePaymentRefused(EVENT, ORDER, ALICE, 2 * GENERAL_PRICE, CURRENCY));
-    }
-
-    @Test
-    void confirm_aLatePaymentCountsAgainstMaxAttendees() {
-        given(inventoryCreatedWithMaxAttendees(2, generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
-              expired(ORDER, ALICE, generalSeats(2)), reserved(ORDER_2, BOB, generalSeats(1)))
-                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
-                .expectEvents(new LatePaymentRefused(EVENT, ORDER, ALICE, 2 * GENERAL_PRICE, CURRENCY));
-    }
-
-    @Test
-    void confirm_aConfirmedOrderAgainChangesNothing() {
-        given(inventoryCreated(generalTier(10)), reserved(ORDER, ALICE, generalSeats(2)),
-              confirmed(ORDER, ALICE, generalSeats(2)))
-                .when(new ConfirmOrder(EVENT, ORDER, CONFIRMED_AT))
-                .expectSuccessfulHandlerExecution()
-                .expectNoEvents();
-    }
-
-    @Test
-    void confirm_anUnknownOrderIsNotConfirmable() {
-        given(inventoryCreated(generalTier(10)))
-                .when(new ConfirmOrder(EVENT, UNKNOWN_ORDER, CONFIRMED_AT))
-                .expectException(orderNotConfirmable(UNKNOWN_ORDER))
-                .expectNoEvents();
-    }
-
-    // ---- given: the fixture's clock starts at NOW, when every reservation is requested ----
-
-    private TestExecutor<TierInventory> given(Object... events) {
-        return fixture.givenCurrentTime(NOW).andGiven(events);
-    }
-
-    private TestExecutor<TierInventory> givenCommands(Object... commands) {
-        return fixture.givenCurrentTime(NOW).andGivenCommands(commands);
-    }
-
-    // ---- matchers ----
-
-    /** An OrderConfirmed with one ticket per seat, of these tiers in order, with distinct ids and codes. */
-    private static Matcher<Object> ticketsFor(TierId... tierOfEachSeat) {
-        return new TypeSafeDiagnosingMatcher<>() {
-            @Override
-            protected boolean matchesSafely(Object item, Description mismatch) {
-                if (!(item instanceof OrderConfirmed confirmed)) {
-                    mismatch.appendText("was ").appendValue(item);
-                    return false;
-                }
-                List<IssuedTicket> tickets = confirmed.tickets();
-                boolean tiers = tickets.stream().map(IssuedTicket::tierId).toList().equals(List.of(tierOfEachSeat));
-                boolean codes = tickets.stream().allMatch(t -> t.code() != null && !t.code().isBlank())
-                        && new HashSet<>(tickets.stream().map(IssuedTicket::code).toList()).size() == tickets.size();
-                boolean ids = tickets.stream().allMatch(t -> t.ticketId() != null)
-                        && new HashSet<>(tickets.stream().map(IssuedTicket::ticketId).toList()).size() == tickets.size();
-                if (!(tiers && codes && ids)) {
-                    mismatch.appendText("tickets were ").appendValue(tickets);
-                }
-                return tiers && codes && ids;
-            }
-
-            @Override
-            public void describeTo(Description description) {
-                description.appendText("OrderConfirmed with tickets of tiers ").appendValueList("[", ", ", "]",
-                        tierOfEachSeat).appendText(", distinct non-blank codes and distinct ticket ids");
-            }
-        };
     }
 }
