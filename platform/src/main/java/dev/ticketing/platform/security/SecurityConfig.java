@@ -10,7 +10,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
@@ -29,8 +28,8 @@ import java.security.SecureRandom;
 
 /**
  * Bearer JWTs on every endpoint but the public ones: health, OpenAPI, the dev token issuer and
- * those each side's {@link AccessRules} open. Roles come from the {@code roles} claim. Refusals are
- * problem+json with {@code UNAUTHENTICATED} / {@code FORBIDDEN}.
+ * those each side's {@link AccessRules} open, as {@link ApiAccess} orders them. Roles come from the
+ * {@code roles} claim. Refusals are problem+json with {@code UNAUTHENTICATED} / {@code FORBIDDEN}.
  */
 @Configuration
 @EnableConfigurationProperties(TicketingSecurityProperties.class)
@@ -41,16 +40,14 @@ public class SecurityConfig {
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, ProblemWriter problems,
                                     JwtAuthenticationConverter jwtAuthenticationConverter,
-                                    ObjectProvider<AccessRules> sidesRules) throws Exception {
+                                    ApiAccess apiAccess) throws Exception {
         http.csrf(csrf -> csrf.disable())
             .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
             .authorizeHttpRequests(auth -> {
-                auth.requestMatchers(HttpMethod.POST, "/api/v1/dev/tokens").permitAll()
-                    .requestMatchers("/actuator/health/**", "/actuator/prometheus", "/v3/api-docs/**",
-                            "/swagger-ui/**", "/swagger-ui.html", "/error").permitAll();
-                sidesRules.orderedStream().forEach(rules -> rules.apply(auth));
-                auth.requestMatchers("/api/**").authenticated()
-                    .anyRequest().permitAll();
+                auth.requestMatchers("/actuator/health/**", "/actuator/prometheus", "/v3/api-docs/**",
+                        "/swagger-ui/**", "/swagger-ui.html", "/error").permitAll();
+                apiAccess.rules().forEach(rule -> rule.applyTo(auth));
+                auth.anyRequest().permitAll();
             })
             .oauth2ResourceServer(rs -> rs
                 .jwt(jwt -> jwt.jwtAuthenticationConverter(jwtAuthenticationConverter))
@@ -64,6 +61,11 @@ public class SecurityConfig {
                 .accessDeniedHandler((request, response, e) -> problems.write(response, 403, "FORBIDDEN",
                         "Your role does not allow this")));
         return http.build();
+    }
+
+    @Bean
+    ApiAccess apiAccess(ObjectProvider<AccessRules> sidesRules) {
+        return new ApiAccess(sidesRules.orderedStream().toList());
     }
 
     @Bean
