@@ -1,5 +1,7 @@
 package dev.ticketing.stripestandin;
 
+import org.springdoc.core.models.GroupedOpenApi;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
@@ -19,6 +21,12 @@ import org.springframework.security.web.SecurityFilterChain;
 @EnableConfigurationProperties(StripeStandinProperties.class)
 @Import(StripeStandinController.class)
 public class StripeStandinConfig {
+
+    /** Its own OpenAPI group, at /v3/api-docs/stripe-standin: it is no part of the service's contract. */
+    @Bean
+    GroupedOpenApi stripeStandinApi(@Value("${ticketing.version:}") String version) {
+        return StripeStandinApiDocs.group(version);
+    }
 
     @Bean
     WebhookSender stripeStandinWebhookSender(StripeStandinProperties properties, Environment environment) {

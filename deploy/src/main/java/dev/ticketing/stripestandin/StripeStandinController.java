@@ -2,6 +2,7 @@ package dev.ticketing.stripestandin;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpHeaders;
@@ -58,79 +59,118 @@ public class StripeStandinController {
         this.rateLimits = rateLimits;
     }
 
+    @Operation(operationId = "createPaymentIntent", summary = "Create a payment intent",
+            description = "Stripe's `POST /v1/payment_intents`: `amount`, `currency`, `metadata[...]`; the amount "
+                    + "and currency are checked as Stripe does (`amount_too_small`, `amount_too_large`, an "
+                    + "unsupported currency). Honours `Idempotency-Key`.")
     @PostMapping("/v1/payment_intents")
     ResponseEntity<String> createPaymentIntent(HttpServletRequest request) {
         return serve(request, false, stripe::createPaymentIntent);
     }
 
+    @Operation(operationId = "retrievePaymentIntent", summary = "Retrieve a payment intent",
+            description = "Stripe's `GET /v1/payment_intents/{id}`, with `expand[]`; a browser may call it with the "
+                    + "publishable key and the intent's `client_secret`.")
     @GetMapping("/v1/payment_intents/{id}")
     ResponseEntity<String> retrievePaymentIntent(@PathVariable String id, HttpServletRequest request) {
         return serve(request, true, params -> stripe.retrievePaymentIntent(id, params));
     }
 
+    @Operation(operationId = "confirmPaymentIntent", summary = "Confirm a payment intent",
+            description = "With `payment_method` pm_card_visa (succeeds), pm_card_chargeDeclined (fails: 402) or "
+                    + "pm_card_processing (stays processing until settled); a browser may call it with the "
+                    + "publishable key and the `client_secret`, as Stripe.js does.")
     @PostMapping("/v1/payment_intents/{id}/confirm")
     ResponseEntity<String> confirmPaymentIntent(@PathVariable String id, HttpServletRequest request) {
         return serve(request, true, params -> stripe.confirmPaymentIntent(id, params));
     }
 
+    @Operation(operationId = "cancelPaymentIntent", summary = "Cancel a payment intent",
+            description = "Stripe's `POST /v1/payment_intents/{id}/cancel`.")
     @PostMapping("/v1/payment_intents/{id}/cancel")
     ResponseEntity<String> cancelPaymentIntent(@PathVariable String id, HttpServletRequest request) {
         return serve(request, false, params -> stripe.cancelPaymentIntent(id, params));
     }
 
+    @Operation(operationId = "createRefund", summary = "Refund a charge",
+            description = "Stripe's `POST /v1/refunds` with `payment_intent`; refused (`charge_disputed`) once the "
+                    + "charge is disputed.")
     @PostMapping("/v1/refunds")
     ResponseEntity<String> createRefund(HttpServletRequest request) {
         return serve(request, false, stripe::createRefund);
     }
 
+    @Operation(operationId = "retrieveCharge", summary = "Retrieve a charge",
+            description = "Stripe's `GET /v1/charges/{id}`.")
     @GetMapping("/v1/charges/{id}")
     ResponseEntity<String> retrieveCharge(@PathVariable String id, HttpServletRequest request) {
         return serve(request, false, params -> stripe.retrieve("charge", id, params));
     }
 
+    @Operation(operationId = "retrieveBalanceTransaction", summary = "Retrieve a balance transaction",
+            description = "Stripe's `GET /v1/balance_transactions/{id}`: the fee is 2.9% of the amount rounded half "
+                    + "up, plus 30 minor units.")
     @GetMapping("/v1/balance_transactions/{id}")
     ResponseEntity<String> retrieveBalanceTransaction(@PathVariable String id, HttpServletRequest request) {
         return serve(request, false, params -> stripe.retrieve("balance_transaction", id, params));
     }
 
+    @Operation(operationId = "listEvents", summary = "List events",
+            description = "Stripe's `GET /v1/events`, newest first, with the `type` and `limit` filters.")
     @GetMapping("/v1/events")
     ResponseEntity<String> listEvents(HttpServletRequest request) {
         return serve(request, false, stripe::listEvents);
     }
 
+    @Operation(operationId = "retrieveEvent", summary = "Retrieve an event",
+            description = "Stripe's `GET /v1/events/{id}`.")
     @GetMapping("/v1/events/{id}")
     ResponseEntity<String> retrieveEvent(@PathVariable String id, HttpServletRequest request) {
         return serve(request, false, params -> stripe.retrieveEvent(id));
     }
 
+    @Operation(operationId = "disputeCharge", summary = "Open a dispute on a charge",
+            description = "A refund of the charge is then refused (`charge_disputed`).")
     @PostMapping("/test/charges/{id}/dispute")
     ResponseEntity<String> disputeCharge(@PathVariable String id) {
         return control(() -> stripe.disputeCharge(id));
     }
 
+    @Operation(operationId = "settlePaymentIntent", summary = "Settle a processing payment intent",
+            description = "Ends a pm_card_processing payment with `outcome` succeeded or failed, and sends its "
+                    + "webhook.")
     @PostMapping("/test/payment_intents/{id}/settle")
     ResponseEntity<String> settlePaymentIntent(@PathVariable String id, @RequestParam(required = false) String outcome) {
         return control(() -> stripe.settlePaymentIntent(id, outcome));
     }
 
+    @Operation(operationId = "holdWebhooks", summary = "Hold webhook deliveries",
+            description = "Queues the deliveries instead of sending them, until released.")
     @PostMapping("/test/webhooks/hold")
     ResponseEntity<String> holdWebhooks() {
         webhooks.hold();
         return json(200, JsonNodeFactory.instance.objectNode().put("holding", true));
     }
 
+    @Operation(operationId = "releaseWebhooks", summary = "Release held webhook deliveries",
+            description = "Sends what was queued, in order, and sends at once again.")
     @PostMapping("/test/webhooks/release")
     ResponseEntity<String> releaseWebhooks() {
         int released = webhooks.release();
         return json(200, JsonNodeFactory.instance.objectNode().put("holding", false).put("released", released));
     }
 
+    @Operation(operationId = "resendEvent", summary = "Deliver an event again",
+            description = "Delivers a past event once more, as Stripe may.")
     @PostMapping("/test/events/{id}/resend")
     ResponseEntity<String> resendEvent(@PathVariable String id) {
         return control(() -> stripe.resendEvent(id));
     }
 
     /** Every API call since start, rate-limited ones included, by endpoint: for tests and the benchmark. */
+    @Operation(operationId = "countRequests", summary = "Count the API calls received",
+            description = "Every API call since start, rate-limited ones included, by endpoint: `{\"total\", "
+                    + "\"rateLimited\", \"endpoints\": {\"POST /v1/payment_intents\": n, ...}}`.")
     @GetMapping("/test/requests")
     ResponseEntity<String> requests() {
         return json(200, rateLimits.counts());

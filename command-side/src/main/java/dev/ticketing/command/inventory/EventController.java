@@ -6,7 +6,13 @@ import dev.ticketing.api.inventory.AddTier;
 import dev.ticketing.api.inventory.ChangeTierCapacity;
 import dev.ticketing.api.inventory.CreateEventInventory;
 import dev.ticketing.api.inventory.TierSpec;
+import dev.ticketing.platform.openapi.ApiTags;
 import dev.ticketing.platform.security.CurrentUser;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -34,6 +40,7 @@ import java.util.UUID;
 
 /** Organisers put events on sale and manage their tiers (the role is checked in SecurityConfig). */
 @RestController
+@Tag(name = ApiTags.EVENTS)
 @RequestMapping("/api/v1/events")
 public class EventController {
 
@@ -78,6 +85,15 @@ public class EventController {
         this.commands = commands;
     }
 
+    @Operation(operationId = "createEvent", summary = "Put an event on sale",
+            description = "Creates the event with its tiers. `maxAttendees` may be below the sum of the tiers' "
+                    + "capacities (shared capacity) or left out (no event-wide limit); `maxTicketsPerOrder` defaults "
+                    + "to 10. A price is 0 (free) or one Stripe can charge in the currency (at least its minimum "
+                    + "charge, at most 99,999,999 minor units); `currency` is one Stripe supports.")
+    @ApiResponse(responseCode = "201", description = "Created: the event with its tiers' ids",
+            headers = @Header(name = "Location", description = "The event's path", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "400", description = "VALIDATION_FAILED: a missing or out-of-range field, a price "
+            + "Stripe cannot charge, an unsupported currency, a tier name used twice")
     @PostMapping
     public ResponseEntity<EventCreated> create(@Valid @RequestBody CreateEventRequest request, Authentication auth) {
         EventId eventId = EventId.random();
@@ -95,6 +111,13 @@ public class EventController {
                         tiers.stream().map(TierView::of).toList()));
     }
 
+    @Operation(operationId = "addTier", summary = "Add a tier to an event",
+            description = "A new tier, on sale at once; the price rules of an event's creation apply.")
+    @ApiResponse(responseCode = "201", description = "Created: the tier with its id",
+            headers = @Header(name = "Location", description = "The tier's path", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "400", description = "VALIDATION_FAILED: a missing or out-of-range field, a price "
+            + "Stripe cannot charge, a tier name the event has already")
+    @ApiResponse(responseCode = "404", description = "EVENT_NOT_FOUND")
     @PostMapping("/{eventId}/tiers")
     public ResponseEntity<TierView> addTier(@PathVariable UUID eventId, @Valid @RequestBody TierRequest request,
                                             Authentication auth) {
@@ -106,6 +129,12 @@ public class EventController {
                 .body(TierView.of(tier));
     }
 
+    @Operation(operationId = "changeTierCapacity", summary = "Change a tier's capacity",
+            description = "Raises or lowers how many tickets the tier has; never below what is already sold plus held.")
+    @ApiResponse(responseCode = "200", description = "The tier's new capacity")
+    @ApiResponse(responseCode = "404", description = "EVENT_NOT_FOUND; TIER_NOT_FOUND")
+    @ApiResponse(responseCode = "409", description = "CAPACITY_BELOW_COMMITTED: below the tickets already sold plus "
+            + "held (`committed`)")
     @PatchMapping("/{eventId}/tiers/{tierId}")
     public ResponseEntity<TierCapacity> changeCapacity(@PathVariable UUID eventId, @PathVariable UUID tierId,
                                                           @Valid @RequestBody CapacityRequest request,

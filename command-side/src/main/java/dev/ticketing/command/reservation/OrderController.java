@@ -8,7 +8,14 @@ import dev.ticketing.api.inventory.ReservationCancelled;
 import dev.ticketing.api.inventory.ReservedLine;
 import dev.ticketing.api.inventory.TicketRequest;
 import dev.ticketing.api.inventory.TicketsReserved;
+import dev.ticketing.platform.openapi.ApiTags;
 import dev.ticketing.platform.security.CurrentUser;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -32,6 +39,7 @@ import java.util.UUID;
 
 /** Buyers reserve tickets across tiers and cancel their holds. */
 @RestController
+@Tag(name = ApiTags.ORDERS)
 public class OrderController {
 
     public record Selection(@NotNull UUID tierId, @NotNull @Min(1) @Max(100) Integer quantity) {
@@ -40,6 +48,7 @@ public class OrderController {
     public record ReserveRequest(@NotNull @NotEmpty @Size(max = 50) List<@Valid @NotNull Selection> selections) {
     }
 
+    @Schema(name = "OrderLine")
     public record Line(UUID tierId, int quantity, long unitPriceCents) {
         static List<Line> of(List<ReservedLine> lines) {
             return lines.stream().map(l -> new Line(l.tierId().value(), l.quantity(), l.unitPriceCents())).toList();
@@ -57,9 +66,28 @@ public class OrderController {
         this.reservations = reservations;
     }
 
+    @Operation(operationId = "reserve", summary = "Reserve tickets",
+            description = "Holds the selected tickets across tiers, all or none, for the reservation timeout (15 "
+                    + "minutes by default): `status` RESERVED with `expiresAt`. A free order (every line priced 0) "
+                    + "is confirmed at once, without `expiresAt`. No Stripe call is made. The same "
+                    + "`Idempotency-Key` and body from the same user answers the original order again.")
+    @ApiResponse(responseCode = "201", description = "Created: the order, held (or confirmed when free)",
+            headers = @Header(name = "Location", description = "The order's path, /api/v1/orders/{orderId}", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "400", description = "VALIDATION_FAILED: empty selections, a quantity below 1, more "
+            + "than the event's maxTicketsPerOrder, a tier selected twice, a malformed Idempotency-Key")
+    @ApiResponse(responseCode = "403", description = "MEMBERSHIP_REQUIRED: a members-only event and the caller "
+            + "is not a member")
+    @ApiResponse(responseCode = "404", description = "EVENT_NOT_FOUND; TIER_NOT_FOUND")
+    @ApiResponse(responseCode = "409", description = "TIER_SOLD_OUT: a tier has fewer left than asked (`tierId`, "
+            + "`available`); EVENT_AT_CAPACITY: the event's maxAttendees would be exceeded (`available`); "
+            + "PENDING_ORDER_EXISTS: the caller already holds an unpaid order for this event (`orderId`)")
+    @ApiResponse(responseCode = "422", description = "IDEMPOTENCY_KEY_REUSED: this Idempotency-Key came with "
+            + "another body")
     @PostMapping("/api/v1/events/{eventId}/orders")
     public ResponseEntity<OrderResponse> reserve(
             @PathVariable UUID eventId,
+            @Parameter(description = "Any string the client chooses (1 to 255 printable ASCII characters): "
+                    + "a retry with the same key and body answers the original order")
             @RequestHeader(name = "Idempotency-Key", required = false)
             @Size(min = 1, max = 255) @Pattern(regexp = "[\\x21-\\x7E]+", message = "must be printable ASCII without spaces")
             String idempotencyKey,
@@ -76,6 +104,13 @@ public class OrderController {
                         reserved.totalCents(), reserved.currency()));
     }
 
+    @Operation(operationId = "cancelOrder", summary = "Cancel a held order",
+            description = "Ends the hold at once; the tickets are back on sale. By the buyer or an organiser.")
+    @ApiResponse(responseCode = "200", description = "The order, `status` CANCELLED, with the lines released")
+    @ApiResponse(responseCode = "403", description = "FORBIDDEN: neither the buyer nor an organiser")
+    @ApiResponse(responseCode = "404", description = "ORDER_NOT_FOUND")
+    @ApiResponse(responseCode = "409", description = "ORDER_NOT_CANCELLABLE: the order is already confirmed, "
+            + "expired or cancelled")
     @PostMapping("/api/v1/orders/{orderId}/cancel")
     public OrderResponse cancel(@PathVariable UUID orderId, Authentication auth) {
         ReservationCancelled cancelled = reservations.cancel(new OrderId(orderId), CurrentUser.of(auth));

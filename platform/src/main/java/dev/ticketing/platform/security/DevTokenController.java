@@ -1,5 +1,9 @@
 package dev.ticketing.platform.security;
 
+import dev.ticketing.platform.openapi.ApiTags;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -23,6 +27,7 @@ import java.util.List;
 
 /** Issues tokens for development and the standalone; absent (404) unless enabled. */
 @RestController
+@Tag(name = ApiTags.TOKENS)
 @ConditionalOnProperty(name = "ticketing.security.dev-tokens.enabled", havingValue = "true")
 public class DevTokenController {
 
@@ -44,6 +49,11 @@ public class DevTokenController {
         this.properties = properties;
     }
 
+    @Operation(operationId = "issueDevToken", summary = "Issue a dev token",
+            description = "Signs a bearer token for the user `sub` with the given `roles` (none: a plain buyer), "
+                    + "valid for `ticketing.security.dev-tokens.ttl`. Only where the dev token issuer is enabled "
+                    + "(the standalone's default); elsewhere this path answers 404.")
+    @ApiResponse(responseCode = "201", description = "The token and when it expires")
     @PostMapping("/api/v1/dev/tokens")
     @ResponseStatus(HttpStatus.CREATED)
     public TokenResponse issue(@Valid @RequestBody TokenRequest request) {

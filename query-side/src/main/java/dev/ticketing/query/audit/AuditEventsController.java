@@ -2,6 +2,10 @@ package dev.ticketing.query.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ticketing.platform.openapi.ApiTags;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -22,6 +26,7 @@ import java.util.List;
  * global index, which only grows, so a page never repeats or skips what an earlier page showed.
  */
 @RestController
+@Tag(name = ApiTags.AUDIT)
 public class AuditEventsController {
 
     /** {@code type} and {@code revision} are the payload's; {@code eventIdentifier} is what metadata's ids refer to. */
@@ -42,6 +47,11 @@ public class AuditEventsController {
     }
 
     /** Oldest first; the next page starts after the last {@code globalIndex} of this one. */
+    @Operation(operationId = "listStoredEvents", summary = "The stored events",
+            description = "The event store as stored, oldest first, optionally of one aggregate; the next page "
+                    + "starts after the last `globalIndex` of this one. Metadata carries `userId`, "
+                    + "`correlationId` and `causationId`.")
+    @ApiResponse(responseCode = "200", description = "A page of stored events")
     @GetMapping("/api/v1/audit/events")
     public List<StoredEvent> events(@RequestParam(required = false) String aggregateId,
                                     @RequestParam(defaultValue = "0") @Min(0) long afterGlobalIndex,

@@ -1,6 +1,8 @@
 package dev.ticketing.query.availability;
 
 import dev.ticketing.api.rejection.EventNotFound;
+import dev.ticketing.platform.openapi.ApiTags;
+import dev.ticketing.platform.openapi.OpenApiConfig;
 import dev.ticketing.platform.security.CurrentUser;
 import dev.ticketing.query.orders.OrderStatus;
 import dev.ticketing.query.orders.OrderView;
@@ -8,6 +10,12 @@ import dev.ticketing.query.orders.OrderViewRepository;
 import dev.ticketing.query.orders.ProjectionCatchUp;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -28,6 +36,7 @@ import java.util.stream.Collectors;
 
 /** Public reads of what is on sale and how much is left. */
 @RestController
+@Tag(name = ApiTags.AVAILABILITY)
 public class AvailabilityController {
 
     public record EventSummary(UUID eventId, String name, Instant startsAt, String currency, Integer maxAttendees,
@@ -56,6 +65,11 @@ public class AvailabilityController {
         this.catchUp = catchUp;
     }
 
+    @Operation(operationId = "listEvents", summary = "Events on sale",
+            description = "Every event, soonest first, with what a new buyer can still reserve (`available`).")
+    @ApiResponse(responseCode = "200", description = "The events")
+    @ApiResponse(responseCode = "503", description = "READ_MODEL_REBUILDING: the availability read model is "
+            + "being rebuilt (a replay); try again after Retry-After")
     @GetMapping("/api/v1/events")
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ) // one snapshot of event and tiers
     public List<EventSummary> events() {
@@ -71,6 +85,15 @@ public class AvailabilityController {
     }
 
     /** The counts from memory while they are current (see {@link AvailabilityReads}); the caller's own hold from the orders. */
+    @Operation(operationId = "getAvailability", summary = "An event's availability",
+            description = "The event's and each tier's counts: `available` is what a new buyer can reserve now (a "
+                    + "tier's is also bounded by the event's remaining maxAttendees), `reserved` is held, `sold` is "
+                    + "paid. With a bearer token the body adds `myReservation` when the caller holds one.",
+            security = @SecurityRequirement(name = OpenApiConfig.BEARER))
+    @ApiResponse(responseCode = "200", description = "The counts")
+    @ApiResponse(responseCode = "404", description = "EVENT_NOT_FOUND")
+    @ApiResponse(responseCode = "503", description = "READ_MODEL_REBUILDING: the availability (or, for a signed-in "
+            + "caller, the orders) read model is being rebuilt (a replay); try again after Retry-After")
     @GetMapping("/api/v1/events/{eventId}/availability")
     public AvailabilityView availability(@PathVariable UUID eventId, Authentication auth) {
         AvailabilityView counts = reads.current(eventId).orElseThrow(() -> new EventNotFound(eventId.toString()));
@@ -85,6 +108,15 @@ public class AvailabilityController {
      * The anonymous availability, at once and after every change, as Server-Sent Events. Returning
      * the emitter frees the request thread: open streams hold a connection, not a thread.
      */
+    @Operation(operationId = "streamAvailability", summary = "An event's availability, live",
+            description = "Server-Sent Events: an `availability` event carrying the availability's JSON (without "
+                    + "`myReservation`) at once and after every change.")
+    @ApiResponse(responseCode = "200", description = "The stream", content = @Content(
+            mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string",
+            description = "`event: availability` and `data:` the JSON of getAvailability, per change")))
+    @ApiResponse(responseCode = "404", description = "EVENT_NOT_FOUND")
+    @ApiResponse(responseCode = "503", description = "READ_MODEL_REBUILDING: the availability read model is "
+            + "being rebuilt (a replay); try again after Retry-After")
     @GetMapping(path = "/api/v1/events/{eventId}/availability/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public ResponseEntity<SseEmitter> availabilityStream(@PathVariable UUID eventId) {
         if (!events.existsById(eventId)) {

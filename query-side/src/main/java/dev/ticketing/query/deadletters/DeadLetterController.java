@@ -1,6 +1,10 @@
 package dev.ticketing.query.deadletters;
 
 import dev.ticketing.api.rejection.Rejection;
+import dev.ticketing.platform.openapi.ApiTags;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -26,6 +30,7 @@ import java.util.Map;
  * until it is retried — typically after the cause was mended.
  */
 @RestController
+@Tag(name = ApiTags.AUDIT)
 public class DeadLetterController {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterController.class);
@@ -45,6 +50,10 @@ public class DeadLetterController {
         this.processing = processing;
     }
 
+    @Operation(operationId = "listDeadLetters", summary = "The projections' dead letters",
+            description = "Every event a projection (`availability`, `orders`, `ledger`) could not handle, waiting "
+                    + "with the rest of its aggregate's sequence, and why.")
+    @ApiResponse(responseCode = "200", description = "The dead letters")
     @GetMapping("/api/v1/audit/dead-letters")
     public List<DeadLetterView> deadLetters() {
         List<DeadLetterView> views = new ArrayList<>();
@@ -57,6 +66,10 @@ public class DeadLetterController {
     }
 
     /** Retries every dead-lettered sequence of one projection once; what fails again stays. */
+    @Operation(operationId = "retryDeadLetters", summary = "Retry a projection's dead letters",
+            description = "Retries every dead-lettered sequence of the projection once; what fails again stays.")
+    @ApiResponse(responseCode = "200", description = "How many sequences were processed and how many are left")
+    @ApiResponse(responseCode = "404", description = "PROJECTION_NOT_FOUND: not a projection's name")
     @PostMapping("/api/v1/audit/dead-letters/{processingGroup}/retry")
     public RetryResult retry(@PathVariable String processingGroup) {
         SequencedDeadLetterQueue<EventMessage<?>> queue = queue(processingGroup);

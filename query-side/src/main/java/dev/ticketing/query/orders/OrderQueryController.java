@@ -3,7 +3,12 @@ package dev.ticketing.query.orders;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ticketing.platform.openapi.ApiTags;
 import dev.ticketing.platform.security.CurrentUser;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -18,6 +23,7 @@ import java.util.UUID;
  * read-your-writes wait, are {@link ReadableOrders}'.
  */
 @RestController
+@Tag(name = ApiTags.ORDERS)
 public class OrderQueryController {
 
     /**
@@ -28,6 +34,7 @@ public class OrderQueryController {
                                JsonNode lines, long totalCents, String currency, Payment payment, JsonNode tickets) {
     }
 
+    @Schema(name = "OrderPayment")
     public record Payment(String paymentIntentId, String status, String lastError) {
     }
 
@@ -41,11 +48,24 @@ public class OrderQueryController {
         this.json = json;
     }
 
+    @Operation(operationId = "getOrder", summary = "An order",
+            description = "The order with its lines, its payment (null until the buyer starts to pay, and for a free "
+                    + "order) and, once confirmed, its tickets. For its buyer, organisers and auditors. A read right "
+                    + "after the reservation's 201 finds the order.")
+    @ApiResponse(responseCode = "200", description = "The order")
+    @ApiResponse(responseCode = "403", description = "FORBIDDEN: someone else's order")
+    @ApiResponse(responseCode = "404", description = "ORDER_NOT_FOUND")
+    @ApiResponse(responseCode = "503", description = "READ_MODEL_BEHIND: the order may exist but is not read yet, "
+            + "try again in a few seconds; READ_MODEL_REBUILDING: the orders read model is being rebuilt")
     @GetMapping("/api/v1/orders/{orderId}")
     public OrderDetails order(@PathVariable UUID orderId, Authentication auth) {
         return details(readable.get(orderId, auth));
     }
 
+    @Operation(operationId = "listMyOrders", summary = "The caller's orders", description = "Newest first.")
+    @ApiResponse(responseCode = "200", description = "The caller's orders")
+    @ApiResponse(responseCode = "503", description = "READ_MODEL_REBUILDING: the orders read model is "
+            + "being rebuilt (a replay); try again after Retry-After")
     @GetMapping("/api/v1/me/orders")
     public List<OrderDetails> myOrders(Authentication auth) {
         readable.awaitCatchUp();

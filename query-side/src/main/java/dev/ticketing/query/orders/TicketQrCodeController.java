@@ -4,6 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ticketing.api.rejection.TicketNotFound;
+import dev.ticketing.platform.openapi.ApiTags;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -21,6 +27,7 @@ import java.util.UUID;
  * {@code code}, for whoever may read the order ({@link ReadableOrders}), while it is confirmed.
  */
 @RestController
+@Tag(name = ApiTags.ORDERS)
 public class TicketQrCodeController {
 
     static final MediaType IMAGE_SVG = MediaType.valueOf("image/svg+xml");
@@ -36,6 +43,15 @@ public class TicketQrCodeController {
     }
 
     /** Bytes, not a String, so the body is UTF-8 (what XML assumes) without a charset on the content type. */
+    @Operation(operationId = "getTicketQrCode", summary = "A ticket's QR code",
+            description = "An SVG QR code of the ticket's `code`, while the order is confirmed; for whoever may "
+                    + "read the order. Private to the browser's cache for an hour.")
+    @ApiResponse(responseCode = "200", description = "The QR code", content = @Content(mediaType = "image/svg+xml",
+            schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "403", description = "FORBIDDEN: someone else's order")
+    @ApiResponse(responseCode = "404", description = "ORDER_NOT_FOUND; TICKET_NOT_FOUND: no such ticket in the "
+            + "order, or the order is not confirmed (before payment, after a refund)")
+    @ApiResponse(responseCode = "503", description = "READ_MODEL_BEHIND: the order is not read yet")
     @GetMapping("/api/v1/orders/{orderId}/tickets/{ticketId}/qr")
     public ResponseEntity<byte[]> qrCode(@PathVariable UUID orderId, @PathVariable UUID ticketId, Authentication auth) {
         OrderView order = readable.get(orderId, auth);
