@@ -1,6 +1,7 @@
 package dev.ticketing.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -216,6 +217,98 @@ class BuyerPagesTest extends StandaloneOnPostgres {
             assertThat(phone.unlabelledControls()).as("sign-in page").isEmpty();
             assertThat(phone.fitsTheWidth()).as("sign-in page fits 390 px").isTrue();
         }
+    }
+
+    /**
+     * axe-core's WCAG 2.0/2.1 A and AA rules and a walk with Tab (a visible focus indicator on every
+     * stop) on every page, in the states a buyer and an organiser pass through; first on a page
+     * made to fail, so that a check that finds nothing has looked.
+     */
+    @Test
+    void everyPageMeetsWcagAaAndShowsWhereKeyboardFocusIs() {
+        Browser browser = browser();
+        browser.openHtml("""
+                <!doctype html><html lang="en"><head><title>Faults</title>
+                <style>#faint-ring:focus { outline: 2px solid #eeeeee; outline-offset: 2px; }</style></head>
+                <body><main><h1>Faults</h1><p style="color: #b0b0b0">Faint text</p>
+                <input id="unlabelled"> <button id="no-ring" style="outline: none">No ring</button>
+                <a id="faint-ring" href="#top">Faint ring</a></main></body></html>""");
+        assertThat(browser.accessibilityViolations()).as("axe-core on a page made to fail")
+                .anySatisfy(v -> assertThat(v).startsWith("color-contrast ").contains("insufficient color contrast"))
+                .anySatisfy(v -> assertThat(v).startsWith("label ").contains("#unlabelled"));
+        Browser.FocusWalk faults = browser.walkFocus();
+        assertThat(faults.reached()).as("Tab on a page made to fail").hasSize(3);
+        assertThat(faults.missed()).as("not reached with Tab on a page made to fail").isEmpty();
+        assertThat(faults.invisible()).as("focus not visible on a page made to fail").satisfiesExactly(
+                v -> assertThat(v).startsWith("button#no-ring").contains("no focus indicator"),
+                v -> assertThat(v).startsWith("a#faint-ring").contains("contrast"));
+
+        SoftAssertions pages = new SoftAssertions();
+        JsonNode event = createEvent("Summer Gala", null, false, "General", 2500, 3, "VIP", 9000, 5);
+        String eventId = event.path("eventId").asText();
+        String general = tierId(event, 0);
+        browser.open("/signin.html");
+        browser.waitFor(By.cssSelector("#dev-signin:not([hidden]) #name"));
+        assertAccessible(pages, browser, "sign-in page");
+
+        browser.signIn("lea-" + shortId(), null, "/event.html?id=" + eventId);
+        browser.waitForText(By.id("counts-" + tierId(event, 1)), "5 available");
+        browser.waitForText(By.id("live"), "Live");
+        assertAccessible(pages, browser, "event page");
+        browser.type(By.id("qty-" + general), "4");
+        browser.find(By.id("reserve")).click();
+        browser.waitForText(By.id("error-" + general), "Only 3 left");
+        assertAccessible(pages, browser, "event page with a refusal");
+
+        browser.type(By.id("qty-" + general), "2");
+        browser.find(By.id("reserve")).click();
+        browser.waitForText(By.id("countdown"), "expires in");
+        browser.waitFor(By.cssSelector("input[name='card'][value='pm_card_visa']"));
+        assertAccessible(pages, browser, "checkout, reserved");
+        browser.find(By.cssSelector("input[name='card'][value='pm_card_chargeDeclined']")).click();
+        browser.find(By.id("pay")).click();
+        browser.waitForText(By.id("payment-error"), "declined");
+        browser.await(d -> d.findElement(By.id("pay")).isEnabled());
+        assertAccessible(pages, browser, "checkout, card declined");
+        browser.find(By.cssSelector("input[name='card'][value='pm_card_visa']")).click();
+        browser.find(By.id("pay")).click();
+        browser.waitForText(By.id("order-status"), "You're going!");
+        browser.await(d -> d.findElements(By.cssSelector("#tickets .ticket img[src^='blob:']")).size() == 2 ? true : null);
+        assertAccessible(pages, browser, "checkout, confirmed with tickets");
+
+        browser.open("/event.html?id=" + eventId);
+        browser.waitForText(By.id("counts-" + tierId(event, 1)), "5 available");
+        browser.type(By.id("qty-" + tierId(event, 1)), "1");
+        browser.find(By.id("reserve")).click();
+        browser.waitForText(By.id("countdown"), "expires in");
+        browser.waitFor(By.id("release")).click();
+        browser.acceptConfirmation();
+        browser.waitForText(By.id("order-status"), "Released");
+        assertAccessible(pages, browser, "checkout, released");
+
+        browser.open("/orders.html");
+        browser.await(d -> d.findElements(By.cssSelector("#orders .badge")).size() == 2 ? true : null);
+        assertAccessible(pages, browser, "my orders");
+        browser.open("/");
+        browser.waitFor(By.cssSelector("[data-event-id='" + eventId + "']"));
+        assertAccessible(pages, browser, "events list");
+
+        Browser organiser = browser();
+        organiser.signIn("ola-" + shortId(), "ORGANIZER", "/organiser.html?event=" + eventId);
+        organiser.waitForText(By.id("panel-heading"), "Summer Gala");
+        organiser.waitForText(By.id("ledger-revenue"), "$50.00");
+        organiser.waitFor(By.cssSelector("#sales-chart svg"));
+        assertAccessible(pages, organiser, "organiser dashboard");
+        pages.assertAll();
+    }
+
+    private static void assertAccessible(SoftAssertions pages, Browser browser, String page) {
+        pages.assertThat(browser.accessibilityViolations()).as("axe-core, WCAG 2.1 A and AA, on the %s", page).isEmpty();
+        Browser.FocusWalk walk = browser.walkFocus();
+        pages.assertThat(walk.reached().isEmpty() ? "nothing" : walk.reached().get(0))
+                .as("the first Tab on the %s", page).startsWith("a.skip");
+        pages.assertThat(walk.invisible()).as("focus not visible on the %s (reached: %s)", page, walk.reached()).isEmpty();
+        pages.assertThat(walk.missed()).as("not reached with Tab on the %s (reached: %s)", page, walk.reached()).isEmpty();
     }
 
     @Test

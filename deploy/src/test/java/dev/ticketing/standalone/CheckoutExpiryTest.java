@@ -34,6 +34,8 @@ class CheckoutExpiryTest extends StandaloneOnPostgres {
             assertThat(buyer.find(By.id("payment")).isDisplayed()).as("nothing left to pay").isFalse();
             awaitOrder(orderId, buyer.token(), "EXPIRED");
             buyer.screenshot("buyer-expired");
+            assertThat(buyer.accessibilityViolations()).as("axe-core, WCAG 2.1 A and AA, on the expired checkout").isEmpty();
+            assertThat(buyer.walkFocus().invisible()).as("focus not visible on the expired checkout").isEmpty();
 
             buyer.find(By.linkText("Back to the event")).click();
             buyer.waitForText(By.id("counts-" + tierId(event, 0)), "4 available");

@@ -86,6 +86,8 @@ class OrganiserDashboardTest extends StandaloneOnPostgres {
             assertThat(buyer.waitForText(By.id("page-message"), "organisers"))
                     .isEqualTo("This page is for organisers. Sign in as an organiser");
             assertThat(buyer.find(By.id("create-event")).isDisplayed()).isFalse();
+            assertThat(buyer.accessibilityViolations()).as("axe-core, WCAG 2.1 A and AA, on the refused dashboard").isEmpty();
+            assertThat(buyer.walkFocus().invisible()).as("focus not visible on the refused dashboard").isEmpty();
         }
     }
 }
