@@ -88,6 +88,15 @@ final class StripeBuyer {
         post("/test/webhooks/release", Map.of(), false);
     }
 
+    /** Sends what was held newest first; returns how many deliveries were released. */
+    int releaseWebhooksNewestFirst() {
+        Answer answer = post("/test/webhooks/release?order=reverse", Map.of(), false);
+        if (answer.status() != 200) {
+            throw new AssertionError("release newest first: " + answer.status() + " " + answer.body());
+        }
+        return answer.body().path("released").asInt();
+    }
+
     void resend(String stripeEventId) {
         post("/test/events/" + stripeEventId + "/resend", Map.of(), false);
     }

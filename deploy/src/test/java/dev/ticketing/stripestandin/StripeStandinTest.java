@@ -369,6 +369,27 @@ class StripeStandinTest {
     }
 
     @Test
+    void heldWebhooksAreSentNewestFirstOnAReverseRelease() throws Exception {
+        post("/test/webhooks/hold", "");
+        PaymentIntent intent;
+        JsonNode released;
+        try {
+            intent = createIntent(14000, "order-13-reverse");
+            confirm(intent.getId(), "pm_card_visa");
+            assertThatThrownBy(() -> post("/test/webhooks/release", "order=backwards"))
+                    .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                        assertThat(e.getStatusCode()).isEqualTo(400);
+                        assertThat(e.getStripeError().getParam()).isEqualTo("order");
+                    });
+        } finally {
+            released = JSON.readTree(post("/test/webhooks/release?order=reverse", "").body());
+        }
+        assertThat(released.get("released").asInt()).as("still held after the refused release").isEqualTo(4);
+        await().atMost(WEBHOOK_WAIT).untilAsserted(() -> assertThat(webhooks.typesAbout(intent.getId())).containsExactly(
+                "charge.updated", "payment_intent.succeeded", "charge.succeeded", "payment_intent.created"));
+    }
+
+    @Test
     void pastEventIsSentOnceMore() throws StripeException {
         PaymentIntent intent = createIntent(14000, "order-14");
         await().atMost(WEBHOOK_WAIT).until(() -> webhooks.about(intent.getId()).size() == 1);
