@@ -72,9 +72,8 @@ class WebhookDeliveryTest extends StandaloneOnPostgres {
 
         // the fee was recorded (on the order's payment stream) before the order was confirmed (on the event's),
         // once each, each caused by its own Stripe event
-        JsonNode feeRecorded = factOf(stored(orderId), "StripeFeeRecorded");
-        JsonNode confirmed = factOf(stored(eventId).stream()
-                .filter(f -> f.path("payload").path("orderId").asText().equals(orderId)).toList(), "OrderConfirmed");
+        JsonNode feeRecorded = theOne(auditedEvents(orderId), "StripeFeeRecorded");
+        JsonNode confirmed = theOne(auditedEventsOf(eventId, orderId), "OrderConfirmed");
         assertThat(feeRecorded.path("globalIndex").asLong()).as("the fee first")
                 .isLessThan(confirmed.path("globalIndex").asLong());
         assertThat(feeRecorded.path("metadata").path("correlationId").asText()).isEqualTo(feeKnown);
@@ -166,20 +165,6 @@ class WebhookDeliveryTest extends StandaloneOnPostgres {
             }
         }
         return deliveries;
-    }
-
-    /** The aggregate's stored events, oldest first, as an auditor reads them. */
-    private List<JsonNode> stored(String aggregateId) {
-        List<JsonNode> events = new ArrayList<>();
-        api.get("/api/v1/audit/events?aggregateId=" + aggregateId + "&limit=1000", AUDITOR).body().forEach(events::add);
-        return events;
-    }
-
-    /** The one event of that type among them. */
-    private static JsonNode factOf(List<JsonNode> facts, String simpleName) {
-        List<JsonNode> ofType = facts.stream().filter(f -> f.path("type").asText().endsWith("." + simpleName)).toList();
-        assertThat(ofType).as(simpleName).hasSize(1);
-        return ofType.get(0);
     }
 
     static String signature(String payload, String secret, Instant at) {
