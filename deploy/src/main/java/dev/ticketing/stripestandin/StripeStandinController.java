@@ -153,11 +153,19 @@ public class StripeStandinController {
     }
 
     @Operation(operationId = "releaseWebhooks", summary = "Release held webhook deliveries",
-            description = "Sends what was queued, in order, and sends at once again.")
+            description = "Sends what was queued, in the order it was queued or, with `order=reverse`, newest first "
+                    + "(later events then arrive before earlier ones), and sends at once again. Answers "
+                    + "`{\"holding\": false, \"released\": n}`.")
     @PostMapping("/test/webhooks/release")
-    ResponseEntity<String> releaseWebhooks() {
-        int released = webhooks.release();
-        return json(200, JsonNodeFactory.instance.objectNode().put("holding", false).put("released", released));
+    ResponseEntity<String> releaseWebhooks(@RequestParam(required = false) String order) {
+        return control(() -> {
+            if (order != null && !order.equals("reverse")) {
+                throw StripeApiError.invalidRequest("parameter_invalid_string",
+                        "Invalid order: must be reverse, or left out to release in the order held", "order");
+            }
+            int released = webhooks.release(order != null);
+            return JsonNodeFactory.instance.objectNode().put("holding", false).put("released", released);
+        });
     }
 
     @Operation(operationId = "resendEvent", summary = "Deliver an event again",

@@ -14,6 +14,7 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -28,7 +29,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  * {@code Stripe-Signature: t=<seconds>,v1=<HMAC-SHA256 of "t.payload">}, sent in the order the
  * events were created, and retried with backoff when the receiver fails while later events keep
  * flowing (so, as with Stripe, a retried event can arrive after later ones). Deliveries can be
- * held and released, to reproduce late and bunched webhooks.
+ * held and released, to reproduce late and bunched webhooks; released newest first, to reproduce
+ * events arriving in the reverse of the order they happened, which Stripe does not rule out.
  */
 class WebhookSender implements AutoCloseable {
 
@@ -73,9 +75,15 @@ class WebhookSender implements AutoCloseable {
         holding = true;
     }
 
-    /** Sends what waited, in order, and delivers at once again; returns how many waited. */
-    synchronized int release() {
+    /**
+     * Sends what waited, in the order it was held or newest first, and delivers at once again;
+     * returns how many waited.
+     */
+    synchronized int release(boolean newestFirst) {
         holding = false;
+        if (newestFirst) {
+            Collections.reverse(held);
+        }
         held.forEach(this::start);
         int released = held.size();
         held.clear();

@@ -28,7 +28,7 @@ import java.util.stream.IntStream;
  */
 final class LoadGenerator {
 
-    /** How a request went. Anything unexpected is not an outcome: the request throws. */
+    /** How a request went. Anything unexpected is not an outcome: the request throws, and it counts as an error. */
     enum Outcome { OK, REFUSED, DONE }
 
     /** One request of one thread; {@link Outcome#DONE} ends that thread. */
@@ -145,7 +145,7 @@ final class LoadGenerator {
             return ok.sum() + refused.sum() + errors.sum();
         }
 
-        private void error(Exception e) {
+        private void error(Throwable e) {
             errors.increment();
             if (errorSamples.size() < ERROR_SAMPLES) {
                 errorSamples.add(e instanceof UnexpectedAnswer ? e.getMessage() : e.toString());
@@ -301,7 +301,8 @@ final class LoadGenerator {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (Exception e) {
+            } catch (Exception | Error e) {
+                // an Error too (an assertion in a request): uncaught, it would end the thread as if it were done
                 load.error(e);
             }
             long ended = System.nanoTime();

@@ -6,6 +6,9 @@ import org.springframework.test.context.TestPropertySource;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,20 +22,33 @@ import static org.awaitility.Awaitility.await;
 class PaymentTimingTest extends StandaloneOnPostgres {
 
     @Test
-    void processingOutlivesTheHoldThenSettles() throws InterruptedException {
+    void processingOutlivesTheHoldThenSettles() {
         JsonNode event = createEvent(null, false, "General", 2500, 10);
+        String eventId = event.path("eventId").asText();
         String buyer = buyer();
         PendingPayment order = reserveOne(event, buyer, 2);
         StripeBuyer stripe = stripeBuyer();
         stripe.confirm(order.intentId, order.clientSecret, "pm_card_processing");
         awaitOrder(order.orderId, buyer, "PAYMENT_PROCESSING");
 
-        Thread.sleep(Duration.between(Instant.now(), order.expiresAt.plusSeconds(2)).toMillis());
+        Instant holdUntil = Instant.parse(theOne(auditedEventsOf(eventId, order.orderId), "PaymentProcessing")
+                .path("payload").path("holdUntil").asText());
+        assertThat(holdUntil).as("the hold, while Stripe settles").isAfter(order.expiresAt.plusSeconds(5));
+        // the inventory's expiry ran when the hold would have ended, passed over it, and next runs at its new end
+        JsonNode rescheduled = await("the expiry rescheduled for the end of processing").atMost(Duration.ofSeconds(20))
+                .until(() -> expiryScheduledFor(eventId, holdUntil), Objects::nonNull);
+        assertThat(Instant.parse(rescheduled.path("timestamp").asText())).isAfterOrEqualTo(order.expiresAt);
+        assertThat(auditedEventsOf(eventId, order.orderId)).extracting(StandaloneOnPostgres::simpleType)
+                .as("no expiry while Stripe settles").doesNotContain("ReservationExpired");
         assertThat(api.get("/api/v1/orders/" + order.orderId, buyer).body().path("status").asText())
-                .as("no expiry while Stripe settles").isEqualTo("PAYMENT_PROCESSING");
+                .isEqualTo("PAYMENT_PROCESSING");
 
         stripe.settle(order.intentId, "succeeded");
         assertThat(awaitOrder(order.orderId, buyer, "CONFIRMED").path("tickets")).hasSize(2);
+        JsonNode confirmed = theOne(auditedEventsOf(eventId, order.orderId), "OrderConfirmed");
+        assertThat(confirmed.path("payload").path("late").asBoolean()).as("confirmed on its hold, not late").isFalse();
+        assertThat(confirmed.path("metadata").path("correlationId").asText()).as("caused by Stripe's word of success")
+                .isEqualTo(stripeEventOf(stripe, order.intentId, "payment_intent.succeeded"));
     }
 
     @Test
@@ -87,6 +103,28 @@ class PaymentTimingTest extends StandaloneOnPostgres {
         JsonNode payment = awaitPayment(orderId, buyer);
         return new PendingPayment(orderId, payment.path("paymentIntentId").asText(), payment.path("clientSecret").asText(),
                 Instant.parse(reserved.path("expiresAt").asText()));
+    }
+
+    /** The inventory's expiry scheduled for {@code at}, as stored, or null while it is not. */
+    private JsonNode expiryScheduledFor(String eventId, Instant at) {
+        return auditedEvents(eventId).stream()
+                .filter(stored -> simpleType(stored).equals("HoldsExpiryScheduled"))
+                .filter(stored -> !stored.path("payload").path("at").isNull()
+                        && Instant.parse(stored.path("payload").path("at").asText()).equals(at))
+                .findFirst().orElse(null);
+    }
+
+    /** The id of this payment intent's one Stripe event of that type. */
+    private static String stripeEventOf(StripeBuyer stripe, String intentId, String type) {
+        List<String> found = new ArrayList<>();
+        for (JsonNode stripeEvent : stripe.events("sk_test_standin").path("data")) {
+            if (stripeEvent.path("type").asText().equals(type)
+                    && stripeEvent.path("data").path("object").path("id").asText().equals(intentId)) {
+                found.add(stripeEvent.path("id").asText());
+            }
+        }
+        assertThat(found).as(type + " of " + intentId).hasSize(1);
+        return found.get(0);
     }
 
     private int eventsOfType(String aggregateId, String simpleName) {

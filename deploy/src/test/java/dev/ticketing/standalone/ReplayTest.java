@@ -15,8 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Rebuilding each read model from the event store gives back exactly the read model it replaced;
- * reads in between never show a half-built one. Expiries: ReplayWithExpiriesTest.
+ * Rebuilding each read model from the event store gives back exactly the read model it replaced,
+ * also when its tables were damaged behind the projection's back; reads in between never show a
+ * half-built one. Expiries: ReplayWithExpiriesTest.
  * <p>
  * An application of its own (a fresh schema): the comparisons cover the whole ledger, so nothing
  * left running by another test class may write into it.
@@ -48,6 +49,52 @@ class ReplayTest extends ReplaySupport {
             assertThat(run.result().path("projection").asText()).isEqualTo(projection);
             assertThat(run.result().path("totalEvents").asLong()).isEqualTo(head);
         });
+
+        awaitSettled(Duration.ofSeconds(30));
+        assertSameReadModels(readModels(history.eventIds(), history.orderIds()), before);
+    }
+
+    @Test
+    void theOrdersReplayRebuildsOrdersDamagedBehindTheProjectionsBack() {
+        History history = history();
+        awaitSettled(Duration.ofSeconds(30));
+        ReadModels before = readModels(history.eventIds(), history.orderIds());
+        String paid = history.orderIds().get(0);
+        String refunded = history.orderIds().get(1);
+
+        jdbc.update("DELETE FROM order_view WHERE order_id = ?::uuid", paid);
+        jdbc.update("UPDATE order_view SET status = 'CONFIRMED', payment_status = 'succeeded', tickets = '[]' "
+                + "WHERE order_id = ?::uuid", refunded);
+        assertThat(api.get("/api/v1/orders/" + paid, AUDITOR).code()).as("the damage shows").isEqualTo("ORDER_NOT_FOUND");
+        assertThat(api.get("/api/v1/orders/" + refunded, AUDITOR).body()).as("the damage shows")
+                .isNotEqualTo(before.orders().get(refunded));
+
+        awaitReplayDone(startReplay("orders"), REPLAY_TIMEOUT);
+
+        awaitSettled(Duration.ofSeconds(30));
+        assertSameReadModels(readModels(history.eventIds(), history.orderIds()), before);
+    }
+
+    @Test
+    void theLedgerReplayRebuildsALedgerDamagedBehindTheProjectionsBack() {
+        History history = history();
+        awaitSettled(Duration.ofSeconds(30));
+        ReadModels before = readModels(history.eventIds(), history.orderIds());
+        String paid = history.orderIds().get(0);
+        String refunded = history.orderIds().get(1);
+
+        // an entry gone with its lines, an amount changed on one side of another, a refund's account renamed
+        assertThat(jdbc.update("DELETE FROM ledger_entry WHERE entry_id = ?", "fee:" + paid)).isEqualTo(1);
+        assertThat(jdbc.update("UPDATE ledger_line SET debit_cents = debit_cents + 100 WHERE entry_id = ? "
+                + "AND debit_cents > 0", "confirmed:" + paid)).isEqualTo(1);
+        assertThat(jdbc.update("UPDATE ledger_line SET account = 'suspense' WHERE entry_id = ? AND account LIKE 'refunds:%'",
+                "refund:" + refunded)).isEqualTo(1);
+        ReadModels damaged = readModels(history.eventIds(), history.orderIds());
+        assertThat(damaged.ledgerEntries()).as("the damage shows").isNotEqualTo(before.ledgerEntries())
+                .doesNotContainKey("fee:" + paid);
+        assertThat(damaged.ledgerAccounts()).as("the damage shows").isNotEqualTo(before.ledgerAccounts());
+
+        awaitReplayDone(startReplay("ledger"), REPLAY_TIMEOUT);
 
         awaitSettled(Duration.ofSeconds(30));
         assertSameReadModels(readModels(history.eventIds(), history.orderIds()), before);

@@ -170,6 +170,34 @@ public abstract class StandaloneOnPostgres {
         return balance;
     }
 
+    /** The aggregate's stored events, oldest first, as an auditor reads them (type, payload, metadata, ...). */
+    protected List<JsonNode> auditedEvents(String aggregateId) {
+        ApiClient.Response stored = api.get("/api/v1/audit/events?aggregateId=" + aggregateId + "&limit=1000", AUDITOR);
+        assertThat(stored.status()).as(stored.toString()).isEqualTo(200);
+        List<JsonNode> events = new ArrayList<>();
+        stored.body().forEach(events::add);
+        return events;
+    }
+
+    /** Those of one order, oldest first. */
+    protected List<JsonNode> auditedEventsOf(String aggregateId, String orderId) {
+        return auditedEvents(aggregateId).stream()
+                .filter(stored -> stored.path("payload").path("orderId").asText().equals(orderId)).toList();
+    }
+
+    /** The one stored event of this type among {@code stored}. */
+    protected static JsonNode theOne(List<JsonNode> stored, String simpleType) {
+        List<JsonNode> ofType = stored.stream().filter(event -> simpleType(event).equals(simpleType)).toList();
+        assertThat(ofType).as(simpleType).hasSize(1);
+        return ofType.get(0);
+    }
+
+    /** A stored event's type without its package: {@code OrderConfirmed}. */
+    protected static String simpleType(JsonNode stored) {
+        String type = stored.path("type").asText();
+        return type.substring(type.lastIndexOf('.') + 1);
+    }
+
     /** Events stored, by anyone. */
     protected long storedEvents() {
         return jdbc.queryForObject("SELECT count(*) FROM domainevententry", Long.class);

@@ -356,16 +356,37 @@ class StripeStandinTest {
     void heldWebhooksAreSentInOrderOnRelease() throws Exception {
         post("/test/webhooks/hold", "");
         PaymentIntent intent;
+        JsonNode released;
         try {
             intent = createIntent(14000, "order-13");
             confirm(intent.getId(), "pm_card_visa");
-            Thread.sleep(1000);
-            assertThat(webhooks.about(intent.getId())).as("held").isEmpty();
         } finally {
-            post("/test/webhooks/release", "");
+            released = JSON.readTree(post("/test/webhooks/release", "").body());
         }
+        assertThat(released.get("released").asInt()).as("held, not sent").isEqualTo(4);
         await().atMost(WEBHOOK_WAIT).untilAsserted(() -> assertThat(webhooks.typesAbout(intent.getId())).containsExactly(
                 "payment_intent.created", "charge.succeeded", "payment_intent.succeeded", "charge.updated"));
+    }
+
+    @Test
+    void heldWebhooksAreSentNewestFirstOnAReverseRelease() throws Exception {
+        post("/test/webhooks/hold", "");
+        PaymentIntent intent;
+        JsonNode released;
+        try {
+            intent = createIntent(14000, "order-13-reverse");
+            confirm(intent.getId(), "pm_card_visa");
+            assertThatThrownBy(() -> post("/test/webhooks/release", "order=backwards"))
+                    .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                        assertThat(e.getStatusCode()).isEqualTo(400);
+                        assertThat(e.getStripeError().getParam()).isEqualTo("order");
+                    });
+        } finally {
+            released = JSON.readTree(post("/test/webhooks/release?order=reverse", "").body());
+        }
+        assertThat(released.get("released").asInt()).as("still held after the refused release").isEqualTo(4);
+        await().atMost(WEBHOOK_WAIT).untilAsserted(() -> assertThat(webhooks.typesAbout(intent.getId())).containsExactly(
+                "charge.updated", "payment_intent.succeeded", "charge.succeeded", "payment_intent.created"));
     }
 
     @Test

@@ -52,11 +52,17 @@ public class PaymentWebhooks {
         this.clock = clock.orElse(Clock.systemUTC());
     }
 
-    /** @return what was done, for the log and the answer to Stripe */
+    /**
+     * @return what was done, for the log and the answer to Stripe; every delivery is logged, a
+     * duplicate too, so the log shows each one Stripe made and in which order they came
+     */
     public String handle(StripeGateway.Notification notification) {
-        if (alreadyHandled(notification.id())) {
-            return "duplicate";
-        }
+        String outcome = alreadyHandled(notification.id()) ? "duplicate" : act(notification);
+        log.info("Stripe event {} ({}): {}", notification.id(), notification.type(), outcome);
+        return outcome;
+    }
+
+    private String act(StripeGateway.Notification notification) {
         String outcome = switch (notification.type()) {
             case "payment_intent.processing", "payment_intent.succeeded", "payment_intent.payment_failed",
                  "payment_intent.canceled" -> onIntentChange(notification);
@@ -65,7 +71,6 @@ public class PaymentWebhooks {
             default -> "ignored";
         };
         remember(notification);
-        log.info("Stripe event {} ({}): {}", notification.id(), notification.type(), outcome);
         return outcome;
     }
 
