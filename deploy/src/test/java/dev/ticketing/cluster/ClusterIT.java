@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ticketing.platform.testing.ApiClient;
 import dev.ticketing.platform.testing.TestTokens;
 import dev.ticketing.standalone.AvailabilityWatcher;
+import dev.ticketing.testing.TicketingDriver;
+import dev.ticketing.testing.TicketingDriver.OnSale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -287,32 +289,21 @@ class ClusterIT {
 
     // ---- helpers ----
 
-    private record OnSale(String eventId, String tierId) {
-    }
-
+    /** One tier, "General"; on sale once the query side knows it. */
     private static OnSale createEvent(String name, int capacity, int maxAttendees) {
-        ApiClient.Response created = cluster.ingress().post("/api/v1/events", ORGANIZER, Map.of("name", name,
-                "startsAt", "2027-09-01T19:00:00Z", "currency", "eur", "maxAttendees", maxAttendees,
-                "tiers", List.of(Map.of("name", "General", "priceCents", 4000, "capacity", capacity))));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        OnSale event = new OnSale(created.body().path("eventId").asText(),
-                created.body().path("tiers").get(0).path("tierId").asText());
-        // on sale once the query side knows it
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                cluster.ingress().get("/api/v1/events/" + event.eventId() + "/availability", null).status() == 200);
-        return event;
+        TicketingDriver ingress = TicketingDriver.on(cluster.ingress(), ORGANIZER);
+        return ingress.awaitOnSale(ingress.putOnSale(name, "eur", maxAttendees, false,
+                List.of(new TicketingDriver.Tier("General", 4000, capacity))));
     }
 
     private static ApiClient.Response reserve(ApiClient via, String buyer, OnSale event, int quantity, String key) {
-        return via.post("/api/v1/events/" + event.eventId() + "/orders", buyer,
-                Map.of("selections", List.of(Map.of("tierId", event.tierId(), "quantity", quantity))),
-                Map.of("Idempotency-Key", key));
+        return TicketingDriver.on(via, ORGANIZER).reserve(buyer, event.eventId(),
+                TicketingDriver.selections(event.tierId(0), quantity), key);
     }
 
     private static void awaitReserved(ApiClient via, OnSale event, int reserved) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                assertThat(via.get("/api/v1/events/" + event.eventId() + "/availability", null).body()
-                        .path("reserved").asInt()).as("reserved in the read model").isEqualTo(reserved));
+        TicketingDriver.on(via, ORGANIZER).awaitAvailability(event.eventId(), Duration.ofSeconds(30),
+                now -> now.path("reserved").asInt() == reserved);
     }
 
     /** Nodes holding a live claim (renewed within the claim timeout, 10 s) on any of these processors. */

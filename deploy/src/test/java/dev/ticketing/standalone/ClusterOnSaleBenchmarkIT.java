@@ -8,6 +8,7 @@ import dev.ticketing.standalone.LoadGenerator.Load;
 import dev.ticketing.standalone.LoadGenerator.Outcome;
 import dev.ticketing.standalone.LoadGenerator.Request;
 import dev.ticketing.standalone.LoadGenerator.UnexpectedAnswer;
+import dev.ticketing.testing.TicketingDriver;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.IntStream;
@@ -45,6 +45,7 @@ class ClusterOnSaleBenchmarkIT {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String> results = new ArrayList<>();
 
+    /** An event on sale, with the tickets granted of it. */
     private record OnSale(String eventId, List<String> tierIds, LongAdder tickets) {
     }
 
@@ -102,14 +103,9 @@ class ClusterOnSaleBenchmarkIT {
     }
 
     private OnSale putOnSale(ApiClient ingress) {
-        List<Map<String, Object>> tiers = IntStream.range(0, 4).mapToObj(i -> Map.<String, Object>of(
-                "name", "Tier " + (i + 1), "priceCents", 2500 * (i + 1), "capacity", 1_000_000)).toList();
-        ApiClient.Response created = ingress.post("/api/v1/events", ORGANIZER, Map.of("name", "Cluster On-Sale",
-                "startsAt", "2027-06-01T18:00:00Z", "currency", "usd", "maxAttendees", 4_000_000, "tiers", tiers));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        List<String> tierIds = new ArrayList<>();
-        created.body().path("tiers").forEach(tier -> tierIds.add(tier.path("tierId").asText()));
-        return new OnSale(created.body().path("eventId").asText(), tierIds, new LongAdder());
+        TicketingDriver.OnSale event = TicketingDriver.on(ingress, ORGANIZER).putOnSale("Cluster On-Sale", "usd",
+                4_000_000, false, TicketingDriver.tiers(4, 1_000_000));
+        return new OnSale(event.eventId(), event.tierIds(), new LongAdder());
     }
 
     /** A writer: each request a new buyer reserving 1 to 4 tickets of one random tier; anything but 201 is an error. */

@@ -11,6 +11,8 @@ import dev.ticketing.standalone.LoadGenerator.Outcome;
 import dev.ticketing.standalone.LoadGenerator.Request;
 import dev.ticketing.standalone.LoadGenerator.UnexpectedAnswer;
 import dev.ticketing.stripestandin.StandinServer;
+import dev.ticketing.testing.TicketingDriver;
+import dev.ticketing.testing.TicketingDriver.OnSale;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -44,7 +46,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,9 +98,6 @@ class OnSaleBenchmarkIT {
                 default -> throw new IllegalArgumentException("benchmark.mode is short or full, not " + mode);
             };
         }
-    }
-
-    private record OnSale(String eventId, List<String> tierIds) {
     }
 
     /** What an auditor reads of the read models a replay rebuilds, to compare before and after. */
@@ -166,9 +164,6 @@ class OnSaleBenchmarkIT {
     /** Every tracking processor of the service: when all are at the head, the service is idle. */
     private static final List<String> PROCESSORS = Stream.concat(PROJECTIONS.stream(),
             Stream.of(ServiceDatabase.PAYMENT_SAGA)).toList();
-    /** How long the reference payment waits between asking for it while Stripe is busy (PAYMENT_NOT_READY). */
-    private static final Duration PAYMENT_NOT_READY_PAUSE = Duration.ofSeconds(1);
-    private static final int PAYMENT_ATTEMPTS = 60;
     /** Longer than the service's own limit on a unit of work (60 s): a slow request gets the service's answer. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(90);
     /**
@@ -889,7 +884,7 @@ class OnSaleBenchmarkIT {
         String cancelled = reserveForReference(event, canceller);
         ApiClient.Response cancel = api.post("/api/v1/orders/" + cancelled + "/cancel", canceller, Map.of());
         assertThat(cancel.status()).as(cancel.toString()).isEqualTo(200);
-        JsonNode payment = startPayment(paid, payer);
+        JsonNode payment = TicketingDriver.on(api, organizer).startPayment(paid, payer);
         JsonNode config = api.get("/api/v1/payment-config", null).body();
         int rateLimitedBefore = StripeBuyer.RATE_LIMITED.get();
         StripeBuyer.Answer answer = new StripeBuyer(config.path("stripeApiBase").asText(), config.path("publishableKey").asText())
@@ -912,33 +907,9 @@ class OnSaleBenchmarkIT {
         return event;
     }
 
-    /**
-     * The buyer starts to pay ({@code POST /api/v1/orders/{id}/payment}): the order's payment intent
-     * and client secret. {@code 409 PAYMENT_NOT_READY} (Stripe busy: its rate limit) is asked again a
-     * second later, as the checkout page does; any other answer but 200 fails.
-     */
-    private JsonNode startPayment(String orderId, String buyer) throws InterruptedException {
-        ApiClient.Response answer = null;
-        for (int attempt = 1; attempt <= PAYMENT_ATTEMPTS; attempt++) {
-            answer = api.post("/api/v1/orders/" + orderId + "/payment", buyer, Map.of());
-            if (answer.status() == 200) {
-                if (attempt > 1) {
-                    System.out.printf("[reference] the payment started at attempt %d (PAYMENT_NOT_READY before)%n", attempt);
-                }
-                return answer.body();
-            }
-            assertThat(answer.status() == 409 && "PAYMENT_NOT_READY".equals(answer.code()))
-                    .as("the payment of the reference order: 200, or 409 PAYMENT_NOT_READY while Stripe is busy; " + answer)
-                    .isTrue();
-            Thread.sleep(PAYMENT_NOT_READY_PAUSE.toMillis());
-        }
-        throw new AssertionError("the payment of the reference order was not ready after " + PAYMENT_ATTEMPTS
-                + " attempts: " + answer);
-    }
-
     private String reserveForReference(OnSale event, String buyer) {
-        ApiClient.Response reserved = api.post("/api/v1/events/" + event.eventId() + "/orders", buyer, Map.of("selections",
-                List.of(Map.of("tierId", event.tierIds().get(0), "quantity", 2), Map.of("tierId", event.tierIds().get(1), "quantity", 1))));
+        ApiClient.Response reserved = TicketingDriver.on(api, organizer).reserve(buyer, event.eventId(),
+                TicketingDriver.selections(event.tierId(0), 2, event.tierId(1), 1));
         assertThat(reserved.status()).as(reserved.toString()).isEqualTo(201);
         return reserved.body().path("orderId").asText();
     }
@@ -1121,14 +1092,8 @@ class OnSaleBenchmarkIT {
     }
 
     private OnSale putOnSale(ApiClient api, String name, int maxAttendees, int tiers, int capacity) {
-        List<Map<String, Object>> tierSpecs = IntStream.range(0, tiers).mapToObj(i -> Map.<String, Object>of(
-                "name", "Tier " + (i + 1), "priceCents", 2500 * (i + 1), "capacity", capacity)).toList();
-        ApiClient.Response created = api.post("/api/v1/events", organizer, Map.of("name", name,
-                "startsAt", "2027-06-01T18:00:00Z", "currency", "usd", "maxAttendees", maxAttendees, "tiers", tierSpecs));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        List<String> tierIds = new ArrayList<>();
-        created.body().path("tiers").forEach(tier -> tierIds.add(tier.path("tierId").asText()));
-        return new OnSale(created.body().path("eventId").asText(), tierIds);
+        return TicketingDriver.on(api, organizer).putOnSale(name, "usd", maxAttendees, false,
+                TicketingDriver.tiers(tiers, capacity));
     }
 
     /** A writer of the service. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ticketing.platform.testing.ApiClient;
 import dev.ticketing.platform.testing.TestDatabase;
 import dev.ticketing.platform.testing.TestTokens;
+import dev.ticketing.testing.TicketingDriver;
 import dev.ticketing.stripestandin.StandinServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The app dies (SIGKILL) after the buyer paid but before Stripe's webhook reached it. Stripe
@@ -39,14 +39,14 @@ class PaymentAcrossCrashIT {
                     "STRIPE_WEBHOOK_SECRET", "whsec_crash", "STRIPE_API_BASE", stripeBase));
             app.start();
             ApiClient api = app.api();
+            TicketingDriver driver = TicketingDriver.on(api, organizer);
 
-            JsonNode event = api.post("/api/v1/events", organizer, Map.of("name", "Crash Payment Gala",
-                    "startsAt", "2027-06-01T18:00:00Z", "currency", "usd",
-                    "tiers", List.of(Map.of("name", "General", "priceCents", 2500, "capacity", 10)))).body();
-            String orderId = api.post("/api/v1/events/" + event.path("eventId").asText() + "/orders", buyer,
-                    Map.of("selections", List.of(Map.of("tierId", event.path("tiers").get(0).path("tierId").asText(),
-                            "quantity", 2)))).body().path("orderId").asText();
-            JsonNode payment = api.post("/api/v1/orders/" + orderId + "/payment", buyer, Map.of()).body();
+            TicketingDriver.OnSale event = driver.putOnSale("Crash Payment Gala", "usd", null, false,
+                    List.of(new TicketingDriver.Tier("General", 2500, 10)));
+            ApiClient.Response reserved = driver.reserve(buyer, event.eventId(), TicketingDriver.selections(event.tierId(0), 2));
+            assertThat(reserved.status()).as(reserved.toString()).isEqualTo(201);
+            String orderId = reserved.body().path("orderId").asText();
+            JsonNode payment = driver.startPayment(orderId, buyer);
 
             app.kill();
             StripeBuyer.Answer paid = new StripeBuyer(stripeBase, "pk_test_crash").confirm(
@@ -55,8 +55,7 @@ class PaymentAcrossCrashIT {
             Thread.sleep(2_000); // Stripe's first deliveries fail while the app is down
 
             app.start();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
-                    api.get("/api/v1/orders/" + orderId, buyer).body().path("status").asText().equals("CONFIRMED"));
+            driver.awaitOrder(orderId, buyer, "CONFIRMED", Duration.ofSeconds(60));
             assertThat(api.get("/api/v1/orders/" + orderId, buyer).body().path("tickets")).hasSize(2);
         }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ticketing.platform.testing.ApiClient;
 import dev.ticketing.platform.testing.TestDatabase;
 import dev.ticketing.platform.testing.TestTokens;
+import dev.ticketing.testing.TicketingDriver;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -61,19 +61,12 @@ public abstract class StandaloneOnPostgres {
 
     /** The same, with a name (for pages and screenshots people read). */
     protected JsonNode createEvent(String name, Integer maxAttendees, boolean membersOnly, Object... tiers) {
-        List<Map<String, Object>> tierList = new ArrayList<>();
+        List<TicketingDriver.Tier> tierList = new ArrayList<>();
         for (int i = 0; i < tiers.length; i += 3) {
-            tierList.add(Map.of("name", tiers[i], "priceCents", tiers[i + 1], "capacity", tiers[i + 2]));
+            tierList.add(new TicketingDriver.Tier((String) tiers[i], ((Number) tiers[i + 1]).longValue(),
+                    ((Number) tiers[i + 2]).intValue()));
         }
-        var body = new java.util.HashMap<String, Object>(Map.of("name", name,
-                "startsAt", "2027-06-01T18:00:00Z", "currency", "usd", "membersOnly", membersOnly,
-                "maxTicketsPerOrder", 10, "tiers", tierList));
-        if (maxAttendees != null) {
-            body.put("maxAttendees", maxAttendees);
-        }
-        ApiClient.Response created = api.post("/api/v1/events", ORGANIZER, body);
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.body();
+        return driver().putOnSale(name, "usd", maxAttendees, membersOnly, tierList).created();
     }
 
     protected static String tierId(JsonNode event, int index) {
@@ -81,53 +74,36 @@ public abstract class StandaloneOnPostgres {
     }
 
     protected static Map<String, Object> selections(Object... tierAndQuantity) {
-        List<Map<String, Object>> lines = new ArrayList<>();
-        for (int i = 0; i < tierAndQuantity.length; i += 2) {
-            lines.add(Map.of("tierId", tierAndQuantity[i], "quantity", tierAndQuantity[i + 1]));
-        }
-        return Map.of("selections", lines);
+        return TicketingDriver.selections(tierAndQuantity);
     }
 
     protected ApiClient.Response reserve(String token, String eventId, Object... tierAndQuantity) {
-        return api.post("/api/v1/events/" + eventId + "/orders", token, selections(tierAndQuantity));
+        return driver().reserve(token, eventId, selections(tierAndQuantity));
     }
 
     protected JsonNode availability(String eventId) {
-        ApiClient.Response response = api.get("/api/v1/events/" + eventId + "/availability", null);
-        assertThat(response.status()).as(response.toString()).isEqualTo(200);
-        return response.body();
+        return driver().availability(eventId);
     }
 
     /** Waits until the availability projection shows the given event-wide reserved and sold counts. */
     protected JsonNode awaitAvailability(String eventId, int reserved, int sold) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            ApiClient.Response now = api.get("/api/v1/events/" + eventId + "/availability", null);
-            return now.status() == 200 && now.body().path("reserved").asInt() == reserved
-                    && now.body().path("sold").asInt() == sold;
-        });
-        return availability(eventId);
+        return driver().awaitAvailability(eventId, Duration.ofSeconds(10),
+                now -> now.path("reserved").asInt() == reserved && now.path("sold").asInt() == sold);
     }
 
     /** The buyer's view of the order once it reaches {@code status}. */
     protected JsonNode awaitOrder(String orderId, String token, String status) {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
-                api.get("/api/v1/orders/" + orderId, token).body().path("status").asText().equals(status));
-        return api.get("/api/v1/orders/" + orderId, token).body();
+        return driver().awaitOrder(orderId, token, status);
     }
 
-    /**
-     * The buyer starts to pay: the order's payment intent and its client secret, as the checkout
-     * page asks for them (again after PAYMENT_NOT_READY, while Stripe's rate limit makes it wait).
-     */
+    /** The buyer starts to pay: the order's payment intent and its client secret. */
     protected JsonNode awaitPayment(String orderId, String token) {
-        ApiClient.Response[] answer = new ApiClient.Response[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            answer[0] = api.post("/api/v1/orders/" + orderId + "/payment", token, Map.of());
-            assertThat(answer[0].status() == 200 || "PAYMENT_NOT_READY".equals(answer[0].code()))
-                    .as(answer[0].toString()).isTrue();
-            return answer[0].status() == 200;
-        });
-        return answer[0].body();
+        return driver().startPayment(orderId, token);
+    }
+
+    /** The API as the tests drive it; events are put on sale by the organiser. */
+    protected TicketingDriver driver() {
+        return TicketingDriver.on(api, ORGANIZER);
     }
 
     /** A browser's view of Stripe, as the payment config tells it. */
