@@ -39,8 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * from the default run (tag "benchmark"); run it with
  * the command in docs/testing.md.
  * <p>
- * The payment saga is stopped first: it would call the Stripe stand-in for every reservation,
- * which is not what is measured; so the application is closed afterwards.
+ * The payment saga is stopped first: its work on the appended payments is not what is measured;
+ * so the application is closed afterwards.
  */
 @Tag("benchmark")
 @DirtiesContext

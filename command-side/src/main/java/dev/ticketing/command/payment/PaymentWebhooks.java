@@ -137,8 +137,10 @@ public class PaymentWebhooks {
         }
     }
 
-    /** A command the inventory refuses (e.g. cancelling an order already confirmed) is a handled outcome. */
-    /** Sent as Stripe's, correlated with the Stripe event, so the events it causes can be traced to it. */
+    /**
+     * Sent as Stripe's, correlated with the Stripe event, so the events it causes can be traced to it.
+     * A command the inventory refuses (e.g. cancelling an order already confirmed) is a handled outcome.
+     */
     private String send(StripeGateway.Notification notification, Order order, Object command, String done) {
         MDC.put("orderId", order.orderId().toString());
         MDC.put("eventId", order.eventId().toString());
