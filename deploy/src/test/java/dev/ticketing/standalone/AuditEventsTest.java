@@ -163,7 +163,7 @@ class AuditEventsTest extends StandaloneOnPostgres {
     /** The events' types, by simple name. */
     private static List<String> types(JsonNode events) {
         List<String> types = new ArrayList<>();
-        events.forEach(event -> types.add(event.path("type").asText().replaceAll(".*\\.", "")));
+        events.forEach(event -> types.add(simpleType(event)));
         return types;
     }
 }

@@ -70,6 +70,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -747,19 +748,30 @@ class StripeStandinTest {
     private static final class BackingOff extends HttpURLConnectionClient {
         @Override
         public StripeResponse request(StripeRequest request) throws ApiConnectionException {
-            for (long pause = 50; ; pause *= 2) {
-                StripeResponse response = super.request(request);
-                if (response.code() != 429 || pause > 3200) {
-                    return response;
-                }
-                try {
-                    Thread.sleep(pause);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return response;
-                }
+            try {
+                return waitingOut429(() -> super.request(request), StripeResponse::code);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new ApiConnectionException("interrupted while waiting out a 429", interrupted);
             }
         }
+    }
+
+    /** Asks again after a growing pause (50 ms, doubled, 7 tries) while the answer is a 429; the last answer. */
+    private static <T, E extends Exception> T waitingOut429(Attempt<T, E> call, ToIntFunction<T> status)
+            throws E, InterruptedException {
+        for (long pause = 50; ; pause *= 2) {
+            T answer = call.call();
+            if (status.applyAsInt(answer) != 429 || pause > 3200) {
+                return answer;
+            }
+            Thread.sleep(pause);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Attempt<T, E extends Exception> {
+        T call() throws E, InterruptedException;
     }
 
     private static PaymentIntent create(long amount, String currency) throws StripeException {
@@ -783,13 +795,8 @@ class StripeStandinTest {
                 : HttpRequest.newBuilder(URI.create(apiBase + path)).header("Content-Type", "application/x-www-form-urlencoded")
                         .POST(HttpRequest.BodyPublishers.ofString(form));
         // The checkout page waits out a 429 and asks again; the buckets may be empty after another test's burst.
-        for (long pause = 50; ; pause *= 2) {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 429 || pause > 3200) {
-                return response;
-            }
-            Thread.sleep(pause);
-        }
+        return waitingOut429(() -> HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()),
+                HttpResponse::statusCode);
     }
 
     private static PaymentIntent createIntent(long amount, String orderId) throws StripeException {

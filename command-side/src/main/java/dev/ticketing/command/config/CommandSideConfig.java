@@ -98,7 +98,7 @@ public class CommandSideConfig {
             throws SQLException {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);   // joins the unit of work's transaction
         boolean postgres = Databases.isPostgreSql(dataSource);
-        LatestStoredSequence latestStored = new LatestStoredSequence(dataSource);
+        LatestStoredSequence latestStored = new LatestStoredSequence(jdbc);
         return new CaffeineAggregateCache(size, aggregateId -> {
             if (postgres) {
                 jdbc.queryForList("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", aggregateId);

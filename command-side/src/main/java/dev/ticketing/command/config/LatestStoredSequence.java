@@ -2,7 +2,6 @@ package dev.ticketing.command.config;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import javax.sql.DataSource;
 import java.util.List;
 import java.util.function.Function;
 
@@ -10,9 +9,9 @@ import java.util.function.Function;
  * The sequence number of an inventory's newest stored event, or {@code null} for none: how the
  * aggregate cache tells that another node has moved an inventory on.
  * <p>
- * It walks the store's (aggregate, sequence) index backwards and stops at the first entry, whatever
- * plan PostgreSQL keeps for the prepared statement; {@code max(sequenceNumber)} under a generic plan
- * on a table without fresh statistics read the aggregate's whole stream on every command.
+ * Asked as what it is, the first entry of the store's (aggregate, sequence) index walked backwards,
+ * rather than left to the planner's rewrite of {@code max(sequenceNumber)}: it runs before every
+ * command on a hot event's ever-growing stream.
  */
 final class LatestStoredSequence implements Function<String, Long> {
 
@@ -21,8 +20,8 @@ final class LatestStoredSequence implements Function<String, Long> {
 
     private final JdbcTemplate jdbc;
 
-    LatestStoredSequence(DataSource dataSource) {
-        this.jdbc = new JdbcTemplate(dataSource);   // joins the unit of work's transaction
+    LatestStoredSequence(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
     }
 
     @Override

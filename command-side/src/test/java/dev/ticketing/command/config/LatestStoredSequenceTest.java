@@ -37,7 +37,7 @@ class LatestStoredSequenceTest {
 
     @Test
     void finds_the_newest_event_of_a_stream_and_none_of_an_unknown_one() {
-        LatestStoredSequence latest = new LatestStoredSequence(dataSource);
+        LatestStoredSequence latest = new LatestStoredSequence(jdbc);
 
         assertThat(latest.apply("hot-event")).isEqualTo(STREAM - 1);
         assertThat(latest.apply("another-event")).isNull();
@@ -45,7 +45,7 @@ class LatestStoredSequenceTest {
 
     @Test
     void reads_one_index_entry_not_the_whole_stream() {
-        LatestStoredSequence latest = new LatestStoredSequence(dataSource);
+        LatestStoredSequence latest = new LatestStoredSequence(jdbc);
         long before = rowsFetchedThroughIndexes();
 
         for (int i = 0; i < 10; i++) {
